@@ -1,0 +1,64 @@
+# Dwa polecenia z README: `make book` i `make test`. Każde samo przygotowuje środowisko.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+export TIKTOKEN_CACHE_DIR := $(CURDIR)/.cache/tiktoken
+export PYTHONHASHSEED := 0
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+
+.PHONY: install book test lint unit nbval book-strict browser lab execute bench vendor tiktoken chromium clean
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+tiktoken: $(VENV)/.installed
+	$(PY) scripts/fetch_tiktoken_files.py .cache/tiktoken
+
+vendor:
+	bash scripts/vendor_js.sh
+
+install: $(VENV)/.installed tiktoken vendor
+
+book: install
+	$(BIN)/jupyter-book build . --path-output . -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check lib tests bench scripts chapters
+	$(PY) scripts/first_cell.py --check
+
+unit: install
+	$(BIN)/pytest tests -q --ignore=tests/test_site.py
+
+nbval: install
+	$(BIN)/pytest --nbval $(NOTEBOOKS) --sanitize-with .nbval-sanitize.cfg -q -p no:randomly
+
+book-strict: install
+	rm -rf _build/html
+	$(BIN)/jupyter-book build . --path-output . -W --keep-going -q
+
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Brak chromium i brak uprawnień roota: test przeglądarki zostanie pominięty."; fi; fi
+
+browser: install chromium
+	$(BIN)/pytest tests/test_site.py -q
+
+test: lint unit nbval book-strict browser
+
+execute: $(VENV)/.installed tiktoken
+	$(PY) scripts/execute_notebooks.py $(or $(NB),$(NOTEBOOKS))
+
+bench: install
+	$(PY) bench/notebooks.py
+
+lab: install
+	$(BIN)/jupyter lab
+
+clean:
+	rm -rf _build .cache/jupyter

@@ -1,0 +1,82 @@
+"""Wpisz wspólną pierwszą komórkę kodu do rozdziałów (adres repozytorium z ``_config.yml``).
+
+Komórka w Colabie instaluje pakiet kursu ``llmkurs`` z repozytorium (bez ponownej instalacji
+torcha, który Colab już ma); gdzie indziej nic nie robi. Zmienna środowiskowa
+``LLMKURS_SOURCE`` wskazuje inne źródło (np. lokalny katalog) i wymusza instalację, gdy
+``llmkurs`` nie da się zaimportować.
+
+Użycie: ``python scripts/first_cell.py [--check] [notatniki...]`` (domyślnie ``chapters/*.ipynb``).
+Z ``--check`` tylko sprawdza i kończy się kodem 1, gdy któraś komórka się różni.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKER = "# Pierwsza komórka kursu (generowana przez scripts/first_cell.py – nie edytuj)."
+
+
+def repository_url(config: Path = ROOT / "_config.yml") -> str:
+    """Adres repozytorium z sekcji ``repository: url:`` w ``_config.yml``."""
+    text = config.read_text(encoding="utf-8")
+    match = re.search(r"^repository:\s*\n(?:[ \t]+.*\n)*?[ \t]+url:\s*(\S+)", text, re.M)
+    if not match:
+        raise SystemExit("Brak repository.url w _config.yml.")
+    return match.group(1).strip("\"'")
+
+
+def cell_source(url: str | None = None) -> str:
+    url = url or repository_url()
+    return "\n".join([
+        MARKER,
+        "# W Colabie instaluje pakiet kursu (llmkurs) z repozytorium; gdzie indziej nic nie robi.",
+        "import os, subprocess, sys",
+        f'ZRODLO = os.environ.get("LLMKURS_SOURCE", "git+{url}.git")',
+        'if "google.colab" in sys.modules or "LLMKURS_SOURCE" in os.environ:',
+        "    try:",
+        "        import llmkurs",
+        "    except ImportError:",
+        '        wynik = subprocess.run([sys.executable, "-m", "pip", "install", "-q", ZRODLO], capture_output=True, text=True)',
+        "        if wynik.returncode != 0:",
+        '            raise RuntimeError("Nie udało się zainstalować pakietu llmkurs – sprawdź połączenie z internetem:\\n" + wynik.stderr[-2000:])',
+    ])
+
+
+def apply(path: Path, check: bool = False) -> bool:
+    """Wpisz komórkę do notatnika ``path``; zwróć True, jeśli była już aktualna."""
+    nb = nbformat.read(path, as_version=4)
+    source = cell_source()
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    if code_cells and code_cells[0].source.startswith(MARKER):
+        if code_cells[0].source == source:
+            return True
+        if check:
+            return False
+        code_cells[0].source = source
+    else:
+        if check:
+            return False
+        cell = nbformat.v4.new_code_cell(source)
+        index = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
+        nb.cells.insert(index, cell)
+    nbformat.write(nb, path)
+    return False
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    paths = [Path(a) for a in argv if a != "--check"] or sorted((ROOT / "chapters").glob("*.ipynb"))
+    stale = [p for p in paths if not apply(p, check=check)]
+    if check and stale:
+        print("Nieaktualna pierwsza komórka w: " + ", ".join(str(p) for p in stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

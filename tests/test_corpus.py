@@ -1,0 +1,110 @@
+"""Korpus kursu i opcjonalne pobieranie z Wolnych Lektur (lokalny serwer HTTP, bez internetu)."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+import unicodedata
+
+import pytest
+
+from llmkurs import corpus
+from llmkurs.errors import KursError
+
+
+def test_corpus_is_big_enough_polish_nfc_and_split():
+    everything = corpus.load_corpus("all")
+    assert len(everything.encode("utf-8")) >= 100_000
+    assert unicodedata.is_normalized("NFC", everything)
+    assert "\r" not in everything
+    for letter in "ąćęłńóśźż":
+        assert letter in everything, letter
+    train, heldout = corpus.load_corpus("train"), corpus.load_corpus("heldout")
+    assert corpus.load_corpus() == everything
+    assert heldout and train
+    # Rozłączne pliki, a razem wszystkie.
+    assert set(corpus.corpus_files("train")).isdisjoint(corpus.corpus_files("heldout"))
+    assert sorted(corpus.corpus_files("train") + corpus.corpus_files("heldout")) == corpus.corpus_files("all")
+    assert set(corpus.corpus_files("heldout")) == set(corpus.HELDOUT_FILES)
+    # Część odłożona to kilkanaście procent całości.
+    assert 0.08 < len(heldout) / len(everything) < 0.3
+    # Żaden akapit części odłożonej nie powtarza się w części treningowej.
+    for paragraph in heldout.split("\n\n"):
+        if len(paragraph) > 80:
+            assert paragraph not in train
+
+
+def test_everyday_words_recur_in_many_forms():
+    text = corpus.load_corpus("all").lower()
+    for form in ["kot", "kota", "psa", "pies", "dom", "domu", "rano", "rankiem", "poranek", "człowiek", "szedł", "przykład"]:
+        assert text.count(form) >= 3, form
+
+
+def test_bad_split_is_a_polish_error():
+    with pytest.raises(ValueError, match="Nieznana część korpusu"):
+        corpus.load_corpus("test")
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    body = "Pierwszy wiersz próbnej książki.\r\nDrugi wiersz z literą ż.\r\n".encode("utf-8")
+    hits = 0
+
+    def do_GET(self):  # noqa: N802
+        type(self).hits += 1
+        if self.path == "/ksiazki/maly.txt":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(self.body)
+        elif self.path == "/ksiazki/duzy.txt":
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"a" * 5000)
+        else:
+            self.send_response(404)
+            self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/ksiazki/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_download_book_caches_and_normalises(server, tmp_path):
+    _Handler.hits = 0
+    text = corpus.download_book("maly", base_url=server, cache_dir=tmp_path)
+    assert text == "Pierwszy wiersz próbnej książki.\nDrugi wiersz z literą ż.\n"
+    assert _Handler.hits == 1
+    again = corpus.download_book("maly", base_url=server, cache_dir=tmp_path)
+    assert again == text and _Handler.hits == 1  # drugi raz z pamięci podręcznej
+    assert len(list(tmp_path.glob("maly-*.txt"))) == 1
+
+
+def test_download_book_errors_are_polish(server, tmp_path):
+    with pytest.raises(KursError, match="Nie ma książki"):
+        corpus.download_book("nie-ma-takiej", base_url=server, cache_dir=tmp_path)
+    with pytest.raises(KursError, match="większy niż limit"):
+        corpus.download_book("duzy", base_url=server, cache_dir=tmp_path, max_bytes=1000)
+    with pytest.raises(KursError, match="złą postać"):
+        corpus.download_book("../etc/passwd", base_url=server, cache_dir=tmp_path)
+    with pytest.raises(TypeError, match="napisem"):
+        corpus.download_book(123, base_url=server, cache_dir=tmp_path)
+
+
+def test_download_book_offline_is_one_polish_sentence(tmp_path):
+    # Port, na którym nikt nie słucha: połączenie odrzucone jak bez internetu.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(KursError, match="Nie udało się połączyć") as info:
+        corpus.download_book("pan-tadeusz", base_url=f"http://127.0.0.1:{port}/", cache_dir=tmp_path, timeout=2)
+    assert info.value.__cause__ is None and "\n" not in str(info.value)
