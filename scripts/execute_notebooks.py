@@ -27,6 +27,7 @@ def execute(path: Path, timeout: int = 600) -> float:
     first_cell.apply(path)
     nb = nbformat.read(path, as_version=4)
     os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(ROOT / ".cache" / "tiktoken"))
+    os.environ.setdefault("PYTHONHASHSEED", "0")  # jak w conftest.py i Makefile
     client = NotebookClient(
         nb,
         timeout=timeout,
