@@ -23,7 +23,7 @@ import first_cell  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def execute(path: Path, timeout: int = 600) -> float:
+def execute(path: Path, timeout: int = 180) -> float:
     first_cell.apply(path)
     nb = nbformat.read(path, as_version=4)
     os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(ROOT / ".cache" / "tiktoken"))

@@ -35,15 +35,18 @@ def cell_source(url: str | None = None) -> str:
     return "\n".join([
         MARKER,
         "# W Colabie instaluje pakiet kursu (llmkurs) z repozytorium; gdzie indziej nic nie robi.",
-        "import os, subprocess, sys",
+        "import importlib.util",
+        "import os",
+        "import subprocess",
+        "import sys",
+        "",
         f'ZRODLO = os.environ.get("LLMKURS_SOURCE", "git+{url}.git")',
-        'if "google.colab" in sys.modules or "LLMKURS_SOURCE" in os.environ:',
-        "    try:",
-        "        import llmkurs",
-        "    except ImportError:",
-        '        wynik = subprocess.run([sys.executable, "-m", "pip", "install", "-q", ZRODLO], capture_output=True, text=True)',
-        "        if wynik.returncode != 0:",
-        '            raise RuntimeError("Nie udało się zainstalować pakietu llmkurs – sprawdź połączenie z internetem:\\n" + wynik.stderr[-2000:])',
+        'W_COLABIE = "google.colab" in sys.modules or "LLMKURS_SOURCE" in os.environ',
+        'if W_COLABIE and importlib.util.find_spec("llmkurs") is None:',
+        '    wynik = subprocess.run([sys.executable, "-m", "pip", "install", "-q", ZRODLO], capture_output=True, text=True)',
+        "    if wynik.returncode != 0:",
+        '        raise RuntimeError("Nie udało się zainstalować pakietu llmkurs – sprawdź połączenie z internetem:\\n" + wynik.stderr[-2000:])',
+        "    importlib.invalidate_caches()",
     ])
 
 

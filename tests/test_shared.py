@@ -55,7 +55,7 @@ def test_explorable_html_holds_every_variant_and_is_deterministic():
     data = json.loads(re.search(r'<script type="application/json" class="llmkurs-data">(.*?)</script>', html).group(1))
     assert list(data) == ["zdanie 0", "zdanie 1", "zdanie 2"]
     assert data["zdanie 2"]["data"][0]["z"] == [[2.0, 0.0], [0.0, 2.0]]
-    assert "3 wariantów" in repr(e1)
+    assert "3 warianty" in repr(e1)
 
 
 def test_explorable_with_slider():

@@ -109,7 +109,7 @@ def tokens_html(pieces: Sequence[str], ids: Sequence[int] | None = None, *, titl
         shown = html.escape(piece.replace(" ", "·").replace("\n", "↵"))
         sub = f'<sub style="color:#374151;font-size:10px">{ids[k]}</sub>' if ids is not None else ""
         parts.append(
-            f'<span style="background:{color};color:#111827;padding:2px 3px;margin:0 1px;border-radius:3px;'
+            f'<span style="display:inline-block;background:{color};color:#111827;padding:2px 3px;margin:1px;border-radius:3px;'
             f'white-space:pre">{shown}{sub}</span>'
         )
     parts.append("</div>")
