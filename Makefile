@@ -25,6 +25,7 @@ vendor:
 install: $(VENV)/.installed tiktoken vendor
 
 book: install
+	$(PY) scripts/build_glossary.py
 	$(BIN)/jupyter-book build . --path-output . -q
 
 lint: $(VENV)/.installed
@@ -35,10 +36,11 @@ unit: install
 	$(BIN)/pytest tests -q --ignore=tests/test_site.py
 
 nbval: install
-	$(BIN)/pytest --nbval $(NOTEBOOKS) --sanitize-with .nbval-sanitize.cfg -q -p no:randomly
+	$(BIN)/pytest --nbval $(NOTEBOOKS) --nbval-sanitize-with .nbval-sanitize.cfg -q -p no:randomly
 
 book-strict: install
-	rm -rf _build/html
+	rm -rf _build/html _build/.doctrees
+	$(PY) scripts/build_glossary.py
 	$(BIN)/jupyter-book build . --path-output . -W --keep-going -q
 
 chromium:
@@ -47,7 +49,7 @@ chromium:
 	  else echo "Brak chromium i brak uprawnień roota: test przeglądarki zostanie pominięty."; fi; fi
 
 browser: install chromium
-	$(BIN)/pytest tests/test_site.py -q
+	$(BIN)/pytest tests/test_site.py -q -p no:randomly
 
 test: lint unit nbval book-strict browser
 

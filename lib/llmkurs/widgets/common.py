@@ -13,11 +13,12 @@ Wzorzec::
 from __future__ import annotations
 
 import html
+import io
 from collections.abc import Callable
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
-from IPython.display import HTML, display
+from IPython.display import HTML, Image, display
 from matplotlib.figure import Figure
 
 #: Najdłuższy tekst, jaki widżety przetwarzają w całości; dłuższy skracamy z informacją.
@@ -84,8 +85,12 @@ def _show(content) -> None:
             _show(item)
         return
     if isinstance(content, Figure):
-        display(content)
+        # Gotowy PNG zamiast obiektu rysunku: wyjście widżetu nie zależy od backendu
+        # matplotlib, a wykonywanie notatnika nie zawiesza się na rysunkach w Output.
+        buffer = io.BytesIO()
+        content.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
         plt.close(content)
+        display(Image(data=buffer.getvalue(), format="png"))
         return
     if isinstance(content, str):
         display(HTML(content))
