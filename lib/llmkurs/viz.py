@@ -68,15 +68,14 @@ def heatmap(
     if annotate is None:
         annotate = rows * cols <= 144
     if annotate:
-        lo, hi = float(np.nanmin(data)), float(np.nanmax(data))
-        mid = (lo + hi) / 2
         for i in range(rows):
             for j in range(cols):
                 if mask is not None and np.asarray(mask, dtype=bool)[i, j]:
                     ax.text(j, i, "–", ha="center", va="center", color="#374151", fontsize=9)
                     continue
                 value = data[i, j]
-                color = "black" if value > mid else "white"
+                # Kolor napisu z jasności komórki w tej samej normalizacji co mapa kolorów.
+                color = "black" if float(image.norm(value)) > 0.55 else "white"
                 ax.text(j, i, fmt.format(value), ha="center", va="center", color=color, fontsize=8)
     ax.set_xticks(range(cols))
     ax.set_yticks(range(rows))

@@ -1,0 +1,87 @@
+"""Ćwiczenia rozdziału 3 (Osadzenia pozycyjne): funkcje sprawdzające po polsku.
+
+1. :func:`check_1` – jedna liczba kodowania sinusoidalnego policzona ręcznie: ``PE[2, 3]`` dla
+   ``dim = 8``.
+2. :func:`check_2` – liczba parametrów osadzeń pozycyjnych: uczonych w GPT-2 small (1024 × 768)
+   i sinusoidalnych.
+3. :func:`check_3` – prognoza: jaki ułamek tokenów odczytamy z sumy w wymiarze 16 (przed
+   uruchomieniem doświadczenia).
+4. :func:`check_4` – iloczyn skalarny ``PE[p]·PE[p+3]`` dla ``dim = 16``: nie zależy od ``p``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from llmkurs.embeddings import recovery_rate
+from llmkurs.exercises.common import Feedback, not_done
+
+
+def _number(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_1(wartosc) -> Feedback:
+    """``PE[2, 3]`` dla ``dim = 8``: współrzędna nieparzysta → cosinus, ``i = 1``."""
+    if wartosc is None:
+        return not_done("liczbę")
+    value = _number(wartosc)
+    if value is None:
+        return Feedback(False, "podaj jedną liczbę.")
+    ref = math.cos(2 / 10000 ** (2 / 8))  # cos(0,2)
+    if abs(value - ref) < 1e-4:
+        return Feedback(True, f"PE[2, 3] = cos(2 / 10000^(2/8)) = cos(2/10) = {ref:.6f}.")
+    if abs(value - math.sin(0.2)) < 1e-4:
+        return Feedback(False, "współrzędna 3 jest nieparzysta, więc bierzemy cosinus, nie sinus.")
+    if abs(value - math.cos(2 / 10000 ** (3 / 8))) < 1e-4:
+        return Feedback(False, "w wykładniku jest 2i/dim, gdzie i = 1 (para współrzędnych 2 i 3), a nie j/dim = 3/8.")
+    if abs(value - math.cos(2 / 10000 ** (4 / 8))) < 1e-4:
+        return Feedback(False, "współrzędna j = 3 należy do pary i = 1, więc 2i/dim = 2/8, a nie 4/8.")
+    return Feedback(False, "PE[p, 2i+1] = cos(p / 10000^(2i/dim)); tu p = 2, j = 3 = 2·1 + 1, dim = 8.")
+
+
+def check_2(uczone, sinusoidalne) -> Feedback:
+    """Parametry osadzeń pozycji: uczone (kontekst 1024, wymiar 768) i sinusoidalne."""
+    if uczone is None or sinusoidalne is None:
+        return not_done("obie liczby")
+    a, b = _number(uczone), _number(sinusoidalne)
+    if a is None or b is None:
+        return Feedback(False, "podaj dwie liczby całkowite.")
+    ok_a, ok_b = a == 1024 * 768, b == 0
+    if ok_a and ok_b:
+        return Feedback(True, "786 432 uczone liczby w GPT-2 small i 0 dla sinusoid – te liczy się wzorem, niczego się nie uczy.")
+    if not ok_a:
+        return Feedback(False, "tabela pozycji ma wiersz (768 liczb) dla każdej z 1024 pozycji: pomnóż.")
+    return Feedback(False, "kodowanie sinusoidalne to wzór, nie tabela uczona – ile ma parametrów do nauczenia?")
+
+
+def check_3(prognoza, dim: int = 16) -> Feedback:
+    """Prognoza ułamka poprawnie odczytanych tokenów (odczyt „osobno”) w wymiarze ``dim``."""
+    if prognoza is None:
+        return not_done("prognozę (liczbę od 0 do 1)")
+    value = _number(prognoza)
+    if value is None or not 0 <= value <= 1:
+        return Feedback(False, "podaj ułamek od 0 do 1, np. 0.5 dla połowy.")
+    measured = recovery_rate(dim)["token"]
+    close = abs(value - measured) <= 0.15
+    msg = f"zmierzony ułamek dla d = {dim}: {measured:.2f}, Twoja prognoza: {value:.2f}."
+    if close:
+        return Feedback(True, msg + " Trafna prognoza (±0,15).")
+    hint = " Za mało – 16 wymiarów to już sporo miejsca." if value < measured else " Za dużo – 1000 tokenów w 16 wymiarach wciąż się myli."
+    return Feedback(False, msg + hint)
+
+
+def check_4(iloczyn, dim: int = 16, distance: int = 3) -> Feedback:
+    """``PE[p]·PE[p+3]`` dla ``dim = 16`` – ta sama liczba dla każdego ``p``."""
+    if iloczyn is None:
+        return not_done("liczbę")
+    value = _number(iloczyn)
+    if value is None:
+        return Feedback(False, "podaj jedną liczbę.")
+    ref = sum(math.cos(distance / 10000 ** (2 * i / dim)) for i in range(dim // 2))
+    if abs(value - ref) < 1e-3:
+        return Feedback(True, f"Σᵢ cos(3·ωᵢ) = {ref:.4f} – sin a·sin b + cos a·cos b = cos(a − b), więc p znika.")
+    return Feedback(False, "policz (PE[p] * PE[p + 3]).sum() dla kilku p, albo wzorem Σᵢ cos(3 / 10000^(2i/16)).")
