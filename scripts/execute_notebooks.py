@@ -14,8 +14,14 @@ import sys
 import time
 from pathlib import Path
 
+import nbclient.output_widget
 import nbformat
 from nbclient import NotebookClient
+
+# nbclient (zgłoszenie #312): obsługa widżetu Output wysyła wiadomość do jądra w trakcie
+# czekania na odpowiedź i wykonanie potrafi stanąć do końca limitu czasu. Stan widżetów
+# zapisujemy i tak (store_widget_state), więc synchronizacja w trakcie nie jest potrzebna.
+nbclient.output_widget.OutputWidget.sync_state = lambda self: None
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import first_cell  # noqa: E402

@@ -50,23 +50,34 @@ def cell_source(url: str | None = None) -> str:
     ])
 
 
+TAG = "remove-cell"  # strona jej nie pokazuje (czytelnik strony nic nie instaluje); Colab ją wykonuje
+
+
+def _is_current(cell, source: str) -> bool:
+    return cell.source == source and TAG in cell.get("metadata", {}).get("tags", [])
+
+
 def apply(path: Path, check: bool = False) -> bool:
     """Wpisz komórkę do notatnika ``path``; zwróć True, jeśli była już aktualna."""
     nb = nbformat.read(path, as_version=4)
     source = cell_source()
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     if code_cells and code_cells[0].source.startswith(MARKER):
-        if code_cells[0].source == source:
+        cell = code_cells[0]
+        if _is_current(cell, source):
             return True
         if check:
             return False
-        code_cells[0].source = source
+        cell.source = source
     else:
         if check:
             return False
         cell = nbformat.v4.new_code_cell(source)
         index = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
         nb.cells.insert(index, cell)
+    tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+    if TAG not in tags:
+        tags.append(TAG)
     nbformat.write(nb, path)
     return False
 

@@ -746,6 +746,21 @@ def _load_polish() -> BPETokenizer:
     return tok
 
 
+def tokenizer_fingerprint(folder=None) -> str:
+    """Odcisk (sha256) plików tokenizatora kursu: ``vocab.json`` + ``merges.txt``.
+
+    Mały GPT zapisuje odcisk tokenizatora, na którym go wytrenowano; po ponownym treningu
+    tokenizatora :func:`llmkurs.model.load_mini_gpt` zauważy, że model trzeba wytrenować od nowa.
+    """
+    import hashlib
+
+    folder = Path(folder) if folder is not None else _resource_dir()
+    digest = hashlib.sha256()
+    for name in ("vocab.json", "merges.txt"):
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()
+
+
 def polish_tokenizer() -> BPETokenizer:
     """Tokenizator kursu: bajtowy BPE wytrenowany na części treningowej korpusu.
 

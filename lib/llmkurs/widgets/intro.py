@@ -1,0 +1,131 @@
+"""Widżet strony wstępnej: jedno zdanie przez całą drogę modelu (rozdziały 1–9 w pigułce).
+
+Zdanie → tokeny → ID → wektory tokenów + wektory pozycji → wagi jednej głowy uwagi →
+prawdopodobieństwa następnego tokenu według wytrenowanego małego GPT kursu.
+
+- :func:`render_path` / :func:`path_widget` – na żywo (Colab, Binder, lokalnie),
+- :func:`path_explorable` – ta sama droga dla 4 przeliczonych wcześniej zdań jako rysunek do
+  odkrywania (działa na stronie bez jądra).
+"""
+
+from __future__ import annotations
+
+import html
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from llmkurs.errors import require
+from llmkurs.widgets.ch09 import (
+    MAX_HEAD_TOKENS,
+    mini_gpt,
+    piece,
+    probability_bars,
+    prompt_ids,
+    top_next_tokens,
+)
+from llmkurs.widgets.common import int_slider, interactive, text_box
+
+#: Zdania przykładowe strony wstępnej.
+PATH_SENTENCES = (
+    "Oto fragment przykładowego wejścia",
+    "Kot siedział na",
+    "Babcia postawiła na stole",
+    "Pociąg powoli wjechał na",
+)
+
+#: Ile pierwszych współrzędnych wektorów pokazujemy.
+SHOWN_DIMS = 6
+
+
+def path_data(zdanie: str, warstwa: int = 1, glowa: int = 1) -> dict:
+    """Wszystkie kroki drogi dla zdania: tokeny, ID, wektory, wagi głowy, następny token."""
+    model, tokenizer = mini_gpt()
+    cfg = model.cfg
+    require(isinstance(warstwa, int) and 1 <= warstwa <= cfg.n_layers, f"Numer warstwy musi być od 1 do {cfg.n_layers}.")
+    require(isinstance(glowa, int) and 1 <= glowa <= cfg.n_heads, f"Numer głowy musi być od 1 do {cfg.n_heads}.")
+    ids, notes = prompt_ids(zdanie, tokenizer, cfg.context_length, MAX_HEAD_TOKENS)
+    id_list = ids[0].tolist()
+    pieces = [tokenizer.decode([i]) for i in id_list]
+    labels = [piece(tokenizer, i) for i in id_list]
+    with torch.no_grad():
+        tok = model.emb.tok_emb(ids)[0]
+        pos = model.emb.position_vectors(len(id_list))
+        model.set_keep_weights(True)
+        model(ids)
+    weights = model.attention_weights()[warstwa - 1][0, glowa - 1]
+    top_labels, top_probs, _ = top_next_tokens(model, tokenizer, ids, temperature=1.0, k=10)
+    return dict(ids=id_list, pieces=pieces, labels=labels, tok=tok, pos=pos, weights=weights,
+                top_labels=top_labels, top_probs=top_probs, notes=notes, layer=warstwa, head=glowa,
+                emb_dim=cfg.emb_dim)
+
+
+def render_path(zdanie: str = "Oto fragment przykładowego wejścia", warstwa: int = 1, glowa: int = 1):
+    """Zdanie przez całą drogę modelu: lista (notki, HTML tokenów, rysunek z trzema krokami)."""
+    from llmkurs.viz import heatmap, tokens_html
+
+    d = path_data(zdanie, warstwa, glowa)
+    n = len(d["ids"])
+    dims = [f"w{j + 1}" for j in range(SHOWN_DIMS)]
+    head = tokens_html(d["pieces"], d["ids"], title="1–2. Tokeny i ich identyfikatory (ID)")
+    fig = plt.figure(figsize=(13, 4.2 + 0.33 * n))
+    grid = fig.add_gridspec(2, 3, height_ratios=[1, 1.25])
+    summed = (d["tok"] + d["pos"])[:, :SHOWN_DIMS]
+    for j, (name, mat) in enumerate([("wektor tokenu", d["tok"][:, :SHOWN_DIMS]),
+                                     ("+ wektor pozycji", d["pos"][:, :SHOWN_DIMS]),
+                                     ("= wejście modelu", summed)]):
+        ax = fig.add_subplot(grid[0, j])
+        heatmap(mat, d["labels"], dims, ax=ax, cmap="cividis", fmt="{:.1f}", annotate=n <= 10, colorbar=False,
+                title=f"3. {name}", xlabel=f"pierwsze {SHOWN_DIMS} z {d['emb_dim']} liczb" if j == 1 else None)
+    ax = fig.add_subplot(grid[1, 0:2])
+    mask = np.triu(np.ones((n, n), dtype=bool), k=1)
+    heatmap(d["weights"], d["labels"], d["labels"], ax=ax, vmin=0.0, vmax=1.0, mask=mask, annotate=n <= 10,
+            title=f"4. Wagi uwagi: warstwa {d['layer']}, głowa {d['head']}",
+            xlabel="na który token patrzy", ylabel="który token pyta")
+    ax = fig.add_subplot(grid[1, 2])
+    probability_bars(d["top_probs"], d["top_labels"], ax=ax, title="5. Następny token (mały GPT)")
+    fig.tight_layout()
+    plt.close(fig)
+    return [*d["notes"], _Html(head), fig]
+
+
+class _Html:
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return html.unescape(self.text)
+
+
+def path_widget():
+    """Widżet strony wstępnej: zdanie (i numer warstwy/głowy) → cała droga przez model."""
+    model, _ = mini_gpt()
+    return interactive(
+        render_path,
+        title="Jedno zdanie przez cały model",
+        zdanie=text_box("Oto fragment przykładowego wejścia", "Zdanie:"),
+        warstwa=int_slider(1, 1, model.cfg.n_layers, "Warstwa:"),
+        glowa=int_slider(1, 1, model.cfg.n_heads, "Głowa:"),
+    )
+
+
+def path_explorable(sentences=PATH_SENTENCES, warstwa: int = 1, glowa: int = 1):
+    """Rysunek do odkrywania: dla każdego zdania prawdopodobieństwa następnego tokenu albo wagi głowy."""
+    from llmkurs.explore import bar_figure, explorable, heatmap_figure
+
+    variants = {}
+    for zdanie in sentences:
+        d = path_data(zdanie, warstwa, glowa)
+        bars = bar_figure(d["top_probs"], d["top_labels"], title=f"„{zdanie}” → następny token według małego GPT",
+                          value_name="prawdopodobieństwo", yrange=(0, 1))
+        heat = heatmap_figure(d["weights"], d["labels"], d["labels"], zmin=0.0, zmax=1.0,
+                              title=f"„{zdanie}”: wagi uwagi (warstwa {warstwa}, głowa {glowa})",
+                              row_name="pyta token", col_name="patrzy na", value_name="waga")
+        variants[zdanie] = {"następny token": bars, "uwaga": heat}
+    return explorable(variants, title="Zdanie w małym GPT: uwaga i następny token",
+                      alt="Dla wybranego zdania: słupki prawdopodobieństw następnego tokenu albo mapa ciepła wag jednej głowy uwagi.",
+                      label="Zdanie", slider_label="Widok (0: następny token, 1: uwaga)")
