@@ -36,7 +36,7 @@ unit: install
 	$(BIN)/pytest tests -q --ignore=tests/test_site.py
 
 nbval: install
-	$(BIN)/pytest --nbval $(NOTEBOOKS) --nbval-sanitize-with .nbval-sanitize.cfg -q -p no:randomly
+	$(BIN)/pytest --nbval $(NOTEBOOKS) --nbval-sanitize-with .nbval-sanitize.cfg -q
 
 book-strict: install
 	rm -rf _build/html _build/.doctrees
@@ -49,7 +49,7 @@ chromium:
 	  else echo "Brak chromium i brak uprawnień roota: test przeglądarki zostanie pominięty."; fi; fi
 
 browser: install chromium
-	$(BIN)/pytest tests/test_site.py -q -p no:randomly
+	$(BIN)/pytest tests/test_site.py -q
 
 test: lint unit nbval book-strict browser
 

@@ -1,0 +1,311 @@
+"""Strona kursu w prawdziwej przeglądarce (Playwright + Chromium z Debiana), bez internetu.
+
+Serwujemy ``_build/html`` na 127.0.0.1 (wątek z ``http.server``) i otwieramy każdą stronę
+w bezgłowym Chromium. Każde zapytanie do innego hosta jest przerywane i zapisywane – strona
+ma działać w całości z własnego serwera (require.js, menedżer widżetów, MathJax, plotly.js
+leżą w ``vendor/``, patrz ``scripts/vendor_js.sh``). Sprawdzamy też: odpowiedzi 200, brak
+błędów w konsoli, ``<html lang="pl">``, przyciski Colab/Binder/pobierania na stronach
+rozdziałów, wyrenderowane wzory i widżety, działanie rysunków do odkrywania (wybór innej
+opcji zmienia rysunek), polską wyszukiwarkę i teksty alternatywne obrazków. Po każdej stronie
+zapisujemy zrzut ekranu w ``_build/screenshots/``.
+
+Bez Chromium (``/usr/bin/chromium``) albo bez zbudowanej strony testy są pomijane z jednym
+zdaniem wyjaśnienia (``make test`` najpierw buduje stronę i instaluje Chromium, gdy może).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
+]
+#: Strony pomocnicze Sphinksa, których nie oglądamy jak treści (index.html to przekierowanie).
+SKIP_PAGES = {"index.html", "genindex.html"}
+IMAGE_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp)$", re.I)
+
+
+def _pages() -> list[str]:
+    if not SITE.is_dir():
+        return []
+    pages = []
+    for path in sorted(SITE.rglob("*.html")):
+        rel = path.relative_to(SITE).as_posix()
+        if rel.split("/")[0] in {"_static", "_sources", "_images", "vendor"} or rel in SKIP_PAGES:
+            continue
+        pages.append(rel)
+    return pages
+
+
+PAGES = _pages()
+CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
+
+
+def _skip_reason() -> str | None:
+    if not (SITE / "intro.html").is_file():
+        return "Brak zbudowanej strony _build/html – uruchom najpierw `make book`."
+    if not Path(CHROMIUM).is_file():
+        return "Brak przeglądarki chromium (apt-get install chromium; `make chromium` robi to jako root)."
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Brak pakietu playwright (pip install -r requirements.txt)."
+    return None
+
+
+SKIP = _skip_reason()
+pytestmark = pytest.mark.skipif(SKIP is not None, reason=SKIP or "")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Visit:
+    """Jedna strona w świeżym kontekście przeglądarki z dziennikiem zapytań i konsoli."""
+
+    def __init__(self, browser, base: str):
+        self.base = base
+        self.host = urlparse(base).netloc
+        self.foreign: list[str] = []
+        self.bad_status: list[str] = []
+        self.failed: list[str] = []
+        self.console_errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="pl-PL")
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(f"{m.text} @ {m.location}"))
+        self.page.on("pageerror", lambda e: self.console_errors.append(f"pageerror: {e}"))
+        self.page.on("response", self._response)
+        self.page.on("requestfailed", self._failed)
+
+    def _route(self, route):
+        url = route.request.url
+        parsed = urlparse(url)
+        if parsed.scheme in {"data", "blob", "about"} or parsed.netloc == self.host:
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def _response(self, response):
+        if urlparse(response.url).netloc == self.host and response.status != 200:
+            self.bad_status.append(f"{response.status} {response.url}")
+
+    def _failed(self, request):
+        if urlparse(request.url).netloc == self.host:
+            self.failed.append(f"{request.failure} {request.url}")
+
+    def open(self, rel: str):
+        self.page.goto(self.base + rel, wait_until="load")
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, server):
+    visits = []
+
+    def _make():
+        v = Visit(browser, server)
+        visits.append(v)
+        return v
+
+    yield _make
+    for v in visits:
+        v.close()
+
+
+def _screenshot(page, rel: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    name = rel.removesuffix(".html").replace("/", "__") + ".png"
+    # Bez fokusu i od góry strony – inaczej pasek nagłówka i link „przejdź do treści” lądują
+    # w środku zrzutu całej strony.
+    page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); window.scrollTo(0, 0); }")
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def _settle(page, html: str) -> None:
+    """Poczekaj na MathJax, widżety i rysunki do odkrywania, jeśli strona je ma."""
+    if 'class="math' in html:
+        page.wait_for_selector("mjx-container", state="attached", timeout=30_000)
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+                               " && (MathJax.startup.promise.then(() => window.__mjDone = true), window.__mjDone === true)",
+                               timeout=30_000)
+    if "application/vnd.jupyter.widget-view+json" in html:
+        page.wait_for_selector(".jupyter-widgets[class*='widget-']", state="attached", timeout=30_000)
+    if "llmkurs-explorable" in html:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('figure.llmkurs-explorable')]"
+            ".every(f => f.dataset.shown !== undefined && f.querySelector('.llmkurs-plot svg.main-svg'))",
+            timeout=30_000)
+
+
+def _plot_svg(figure) -> str:
+    return figure.evaluate("f => [...f.querySelectorAll('.llmkurs-plot svg.main-svg')].map(s => s.outerHTML).join('')")
+
+
+@pytest.mark.parametrize("rel", PAGES or ["intro.html"])
+def test_page(visit, rel):
+    """Strona ładuje się w całości z 127.0.0.1, bez błędów; wzory, widżety i rysunki działają."""
+    html = (SITE / rel).read_text(encoding="utf-8")
+    v = visit()
+    page = v.open(rel)
+    _settle(page, html)
+
+    assert page.evaluate("document.documentElement.lang") == "pl"
+
+    if 'class="math' in html:
+        assert page.locator("mjx-container").count() > 0, "Wzory nie zostały wyrenderowane przez MathJax."
+        assert page.locator("mjx-merror").count() == 0, "MathJax zgłosił błąd we wzorze."
+
+    if "application/vnd.jupyter.widget-view+json" in html:
+        n_views = html.count("application/vnd.jupyter.widget-view+json")
+        rendered = page.locator(".jupyter-widgets[class*='widget-']").count()
+        assert rendered >= n_views, f"Wyrenderowano {rendered} elementów widżetów na {n_views} widoków."
+        assert page.locator(".jupyter-widgets .widget-html-content, .jupyter-widgets input, .widget-output").count() > 0
+
+    if rel.startswith("chapters/"):
+        notebook = rel.removeprefix("chapters/").removesuffix(".html") + ".ipynb"
+        colab = page.locator("a[href*='colab.research.google.com']")
+        binder = page.locator("a[href*='mybinder.org']")
+        assert colab.count() > 0 and notebook in colab.first.get_attribute("href")
+        assert binder.count() > 0 and notebook in binder.first.get_attribute("href")
+        assert page.locator(f"a[href$='{notebook}']").count() > 0, "Brak przycisku pobierania notatnika .ipynb."
+
+    # Rysunki do odkrywania: prawdziwy wybór innej opcji w <select> zmienia rysunek.
+    figures = page.locator("figure.llmkurs-explorable")
+    for i in range(figures.count()):
+        fig = figures.nth(i)
+        select = fig.locator("select.llmkurs-select")
+        options = select.locator("option").all_text_contents()
+        if len(options) < 2:
+            continue
+        before_shown = fig.get_attribute("data-shown")
+        before_svg = _plot_svg(fig)
+        fig.scroll_into_view_if_needed()
+        select.focus()
+        select.select_option(index=len(options) - 1)
+        page.wait_for_function("([f, old]) => f.dataset.shown !== old", arg=[fig.element_handle(), before_shown], timeout=10_000)
+        page.wait_for_timeout(300)
+        assert fig.get_attribute("data-shown") != before_shown
+        assert _plot_svg(fig) != before_svg, "Rysunek nie zmienił się po wybraniu innego przykładu."
+        slider = fig.locator("input.llmkurs-slider")
+        if slider.count():
+            shown = fig.get_attribute("data-shown")
+            svg = _plot_svg(fig)
+            slider.focus()
+            page.keyboard.press("End")
+            page.wait_for_function("([f, old]) => f.dataset.shown !== old", arg=[fig.element_handle(), shown], timeout=10_000)
+            page.wait_for_timeout(300)
+            assert _plot_svg(fig) != svg, "Rysunek nie zmienił się po przesunięciu suwaka."
+
+    # Dostępność: każdy obrazek ma niepusty tekst alternatywny, który nie jest nazwą pliku.
+    alts = page.evaluate("() => [...document.querySelectorAll('img')].map(i => [i.getAttribute('src') || '', i.getAttribute('alt')])")
+    missing = [src[:80] for src, alt in alts if not (alt or "").strip() or IMAGE_FILE.search(alt.strip())]
+    assert not missing, f"Obrazki bez tekstu alternatywnego: {missing}"
+
+    page.wait_for_load_state("networkidle")
+    _screenshot(page, rel)
+    assert not v.foreign, f"Zapytania do obcych hostów: {v.foreign}"
+    assert not v.bad_status, f"Odpowiedzi inne niż 200: {v.bad_status}"
+    assert not v.failed, f"Nieudane zapytania: {v.failed}"
+    assert not v.console_errors, f"Błędy w konsoli: {v.console_errors}"
+
+
+def test_index_redirects_to_intro(visit):
+    v = visit()
+    page = v.open("index.html")
+    page.wait_for_url(re.compile(r"intro\.html$"), timeout=10_000)
+    assert not v.foreign
+
+
+def _search(visit, query: str) -> list[str]:
+    v = visit()
+    page = v.open("search.html?q=" + query.replace(" ", "+"))
+    page.wait_for_function(
+        # Koniec wyszukiwania: nagłówek zmienia się z „Wyszukiwanie” na „Wyniki wyszukiwania”
+        # (licznik kropek Search._pulse_status w Sphinksie 7.4 nie zatrzymuje się).
+        "() => typeof Search !== 'undefined' && Search.title"
+        " && Search.title.innerText === Documentation.gettext('Search Results')", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    hrefs = page.eval_on_selector_all("#search-results ul.search li > a", "els => els.map(a => a.getAttribute('href'))")
+    _screenshot(page, "search__" + re.sub(r"\W+", "_", query))
+    assert not v.foreign and not v.console_errors, (v.foreign, v.console_errors)
+    pages = [h.split("?")[0].split("#")[0] for h in hrefs]
+    return list(dict.fromkeys(pages))          # kolejność wyników, bez powtórzeń
+
+
+def _expect(page: str) -> str:
+    if not (SITE / page).is_file():
+        pytest.skip(f"Strona {page} nie jest jeszcze zbudowana.")
+    return page
+
+
+@pytest.mark.parametrize(("query", "page"), [
+    ("osadzenie", "glossary.html"),            # słowniczek ma „osadzenie”
+    ("osadzenia", "glossary.html"),            # inna forma tego samego słowa
+    ("osadzeniami", "intro.html"),             # wstęp ma „osadzeń”, nie „osadzeniami”
+    ("uwaga przyczynowa", "intro.html"),       # wstęp: „uwaga przyczynowa” w tekście
+    ("uwagą przyczynową", "intro.html"),       # forma z narzędnika
+    ("wejscia", "intro.html"),                 # zapytanie bez polskich znaków
+])
+def test_search_polish(visit, query, page):
+    assert _expect(page) in _search(visit, query)
+
+
+def test_search_chapter_pages(visit):
+    chapter = next((p for p in CHAPTERS if "przyczynow" in p), None)
+    if chapter is None:
+        pytest.skip("Rozdział o uwadze przyczynowej nie jest jeszcze na stronie.")
+    for query in ("uwaga przyczynowa", "uwagi przyczynowej"):
+        chapters = [p for p in _search(visit, query) if p.startswith("chapters/")]
+        assert chapters[0] == chapter, f"„{query}”: pierwszy rozdział w wynikach to {chapters[0]}"
+    found = _search(visit, "osadzenia pozycyjne")
+    expected = next((p for p in CHAPTERS if "pozycyjn" in p), None)
+    if expected:
+        assert [p for p in found if p.startswith("chapters/")][0] == expected
+
+
+def test_search_finds_nothing_for_nonsense(visit):
+    assert _search(visit, "zzqxwv") == []
