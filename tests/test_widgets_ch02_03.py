@@ -97,7 +97,7 @@ def test_ch02_widget_survives_bad_input(tok, table, capsys):
     box.controls["zdanie"].value = "Pies goni kota"
     box.controls["sasiedzi"].value = 7
     after = capsys.readouterr().out
-    assert "Figure" in after and "⚠️" not in after
+    assert "Image object" in after and "⚠️" not in after  # rysunek trafia do widżetu jako PNG
 
 
 # --------------------------------------------------------------------------- rozdział 3
@@ -173,10 +173,10 @@ def test_ch03_widgets_survive_bad_input(tok, capsys):
     box.controls["zdanie"].value = "Oto fragment przykładowego wejścia"
     box.controls["pozycje"].value = "sinusoidalne"
     after = capsys.readouterr().out
-    assert "Figure" in after and "⚠️" not in after
+    assert "Image object" in after and "⚠️" not in after  # rysunek trafia do widżetu jako PNG
     sin_box = ch03.sinusoid_widget()
     capsys.readouterr()
     sin_box.controls["wymiar"].value = 64
     sin_box.controls["pozycja"].value = 0
     after = capsys.readouterr().out
-    assert "Figure" in after and "⚠️" not in after
+    assert "Image object" in after and "⚠️" not in after  # rysunek trafia do widżetu jako PNG
