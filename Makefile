@@ -31,6 +31,8 @@ book: install
 lint: $(VENV)/.installed
 	$(BIN)/ruff check lib tests bench scripts chapters
 	$(PY) scripts/first_cell.py --check
+	$(PY) scripts/link_glossary.py --check
+	$(PY) scripts/train_tokenizer.py --check
 
 unit: install
 	$(BIN)/pytest tests -q --ignore=tests/test_site.py
@@ -57,6 +59,8 @@ execute: $(VENV)/.installed tiktoken
 	$(PY) scripts/execute_notebooks.py $(or $(NB),$(NOTEBOOKS))
 
 bench: install
+	$(PY) bench/tokenizer.py
+	$(PY) bench/attention.py
 	$(PY) bench/notebooks.py
 
 lab: install
