@@ -32,6 +32,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from llmkurs.tokenizer import bytes_to_unicode
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = REPO / ".cache" / "tiktoken"
 
@@ -109,18 +111,6 @@ def fetch_cl100k(tmp: Path) -> bytes:
 # ------------------------------------------------------------- vocab.bpe i encoder.json GPT-2
 
 
-def _bytes_to_unicode() -> dict[int, str]:
-    # ta sama tabela co llmkurs.tokenizer.bytes_to_unicode (skrypt działa bez pakietu)
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1))
-    bs += list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return {b: chr(c) for b, c in zip(bs, cs)}
 
 
 def _split_in_two(ranks: dict[bytes, int], token: bytes) -> tuple[bytes, bytes]:
@@ -144,7 +134,7 @@ def gpt2_files_from_r50k(r50k: bytes) -> tuple[bytes, bytes]:
     for line in r50k.splitlines():
         token, rank = line.split()
         ranks[base64.b64decode(token)] = int(rank)
-    b2u = _bytes_to_unicode()
+    b2u = bytes_to_unicode()  # ta sama tabela co w tokenizatorze kursu
 
     def show(token: bytes) -> str:
         return "".join(b2u[b] for b in token)

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from llmkurs.explore import Explorable  # noqa: E402
 from llmkurs.model import generate  # noqa: E402
 from llmkurs.widgets import ch09, intro  # noqa: E402
-from llmkurs.widgets.common import ErrorMessage, Note, safe_render  # noqa: E402
+from llmkurs.widgets.common import ErrorMessage, HtmlText, Note, safe_render  # noqa: E402
 
 ODD = ["", "   ", "😀🐈", "ż", "Zażółć gęślą jaźń " * 6000, "\u200b\u0301", "kot\nkot\tkot", "<b>kot</b> & \"pies\""]
 
@@ -25,8 +25,8 @@ def kinds(result):
 def test_generation_initial_state_is_deterministic_and_matches_generate():
     a = ch09.render_generation()
     b = ch09.render_generation()
-    html_a = [x for x in a if isinstance(x, ch09._HTML)][0]._repr_html_()
-    html_b = [x for x in b if isinstance(x, ch09._HTML)][0]._repr_html_()
+    html_a = [x for x in a if isinstance(x, HtmlText)][0]._repr_html_()
+    html_b = [x for x in b if isinstance(x, HtmlText)][0]._repr_html_()
     assert html_a == html_b
     model, tok = ch09.mini_gpt()
     ids = torch.tensor([tok.encode("Kot siedział na")])
@@ -40,7 +40,7 @@ def test_generation_initial_state_is_deterministic_and_matches_generate():
 def test_generation_greedy_equals_top_k_one():
     g = ch09.render_generation("Babcia postawiła na stole", 0.0, 0, 10, 1)
     k1 = ch09.render_generation("Babcia postawiła na stole", 1.7, 1, 10, 99)
-    text = lambda r: [x for x in r if isinstance(x, ch09._HTML)][0].text.split("Pogrubiony")[0]  # noqa: E731
+    text = lambda r: [x for x in r if isinstance(x, HtmlText)][0].text.split("Pogrubiony")[0]  # noqa: E731
     assert text(g) == text(k1)
     assert text(g) != text(ch09.render_generation("Babcia postawiła na stole", 1.7, 50, 10, 99))
 

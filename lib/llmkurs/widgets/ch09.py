@@ -20,7 +20,15 @@ import numpy as np
 import torch
 
 from llmkurs.errors import require, require_type
-from llmkurs.widgets.common import Note, float_slider, int_slider, interactive, shorten, text_box
+from llmkurs.widgets.common import (
+    HtmlText,
+    Note,
+    float_slider,
+    int_slider,
+    interactive,
+    shorten,
+    text_box,
+)
 
 # Emoji i znaki sterujące w tytułach rysunków: brak glifu w foncie to nie błąd studenta.
 warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
@@ -142,18 +150,8 @@ def render_generation(prompt: str = "Kot siedział na", temperature: float = 0.8
                      title=f"Następny token po „{shorten(prompt_text, 40)[0]}”" + (" (pomarańczowy: wybrany)" if chosen is not None else ""))
     fig.tight_layout()
     plt.close(fig)
-    return [*notes, _HTML(text_html), fig]
+    return [*notes, HtmlText(text_html), fig]
 
-
-class _HTML:
-    def __init__(self, text: str):
-        self.text = text
-
-    def _repr_html_(self) -> str:
-        return self.text
-
-    def __repr__(self) -> str:
-        return html.unescape(self.text)
 
 
 def generation_widget():

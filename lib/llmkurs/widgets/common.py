@@ -54,6 +54,19 @@ class Note(ErrorMessage):
         return f"ℹ️ {self.text}"
 
 
+class HtmlText:
+    """Fragment HTML zwracany przez ``render`` (w widżecie jako HTML, w ``repr`` jako tekst)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return html.unescape(self.text)
+
+
 def shorten(text: str, limit: int = MAX_WIDGET_CHARS) -> tuple[str, Note | None]:
     """Skróć ``text`` do ``limit`` znaków; zwróć też notkę dla czytelnika, jeśli skrócono."""
     if not isinstance(text, str):

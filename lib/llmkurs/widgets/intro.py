@@ -10,8 +10,6 @@ prawdopodobieństwa następnego tokenu według wytrenowanego małego GPT kursu.
 
 from __future__ import annotations
 
-import html
-
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -25,7 +23,7 @@ from llmkurs.widgets.ch09 import (
     prompt_ids,
     top_next_tokens,
 )
-from llmkurs.widgets.common import int_slider, interactive, text_box
+from llmkurs.widgets.common import HtmlText, int_slider, interactive, text_box
 
 #: Zdania przykładowe strony wstępnej.
 PATH_SENTENCES = (
@@ -87,18 +85,8 @@ def render_path(zdanie: str = "Oto fragment przykładowego wejścia", warstwa: i
     probability_bars(d["top_probs"], d["top_labels"], ax=ax, title="5. Następny token (mały GPT)")
     fig.tight_layout()
     plt.close(fig)
-    return [*d["notes"], _Html(head), fig]
+    return [*d["notes"], HtmlText(head), fig]
 
-
-class _Html:
-    def __init__(self, text: str):
-        self.text = text
-
-    def _repr_html_(self) -> str:
-        return self.text
-
-    def __repr__(self) -> str:
-        return html.unescape(self.text)
 
 
 def path_widget():
