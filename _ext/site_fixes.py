@@ -15,6 +15,10 @@
 4. **Colab i Binder tylko przy notatnikach.** Strony MyST-Markdown z kodem (np. wstęp) też
    dostają od motywu przyciski Colab/Binder, które otwierałyby plik ``.md`` (Colab go nie
    otworzy). Na takich stronach zostawiamy tylko *Live Code* (Thebe).
+6. **Wykonywanie stron z widżetami bez zawieszeń.** myst-nb wykonuje stronę wstępną przez
+   nbclient, a ten (zgłoszenie nbclient #312) potrafi czekać do końca limitu czasu na komórce
+   z widżetem ``Output``. Wyłączamy synchronizację tego widżetu w trakcie wykonania (stan i tak
+   zapisuje się na końcu) – tak samo jak ``scripts/execute_notebooks.py``.
 5. **Tryb jasny jako domyślny** (``html_context["default_mode"] = "light"``): bez niego motyw
    zapisuje w konsoli błąd „Got invalid theme mode”, a rysunki z białym tłem są czytelniejsze na
    jasnej stronie. Przy okazji: polski tekst alternatywny logo.
@@ -144,7 +148,14 @@ WIDGET_ALT_JS = """
 """
 
 
+def _no_output_widget_sync() -> None:
+    import nbclient.output_widget
+
+    nbclient.output_widget.OutputWidget.sync_state = lambda self: None
+
+
 def setup(app):
+    _no_output_widget_sync()
     app.add_js_file(None, body=WIDGET_ALT_JS)
     app.connect("config-inited", default_light_mode)
     app.connect("doctree-read", add_missing_alt)
