@@ -14,8 +14,9 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from llmkurs.attention import example_inputs  # noqa: E402
+from llmkurs.attention import causal_mask, example_inputs  # noqa: E402
 from llmkurs.errors import KursError  # noqa: E402
+from llmkurs.polish import plural_pl  # noqa: E402
 from llmkurs.widgets import ch06, ch07, ch08  # noqa: E402
 from llmkurs.widgets.common import ErrorMessage, Note, safe_render  # noqa: E402
 
@@ -103,7 +104,7 @@ def test_ch06_attention_weights_reproduce_book_numbers():
     w = ch06.attention_weights(example_inputs(), causal=True, seed=789)
     assert torch.allclose(w[1, :2], torch.tensor([0.5517, 0.4483]), atol=1e-4)
     assert torch.allclose(w[2, :3], torch.tensor([0.3800, 0.3097, 0.3103]), atol=1e-4)
-    assert torch.all(w.masked_select(ch06.causal_mask(6)) == 0)
+    assert torch.all(w.masked_select(causal_mask(6)) == 0)
     full = ch06.attention_weights(example_inputs(), causal=False, seed=789)
     assert torch.allclose(full[0], torch.tensor([0.1921, 0.1646, 0.1652, 0.1550, 0.1721, 0.1510]), atol=1e-4)
     # Sposób A (zero po softmaksie + normalizacja) == sposób B (−∞ przed softmaksem).
@@ -114,7 +115,7 @@ def test_ch06_attention_weights_reproduce_book_numbers():
 def test_masked_heatmap_figure_hides_masked_cells():
     w = ch06.attention_weights(example_inputs(), causal=True)
     labels = list("abcdef")
-    fig = ch06.masked_heatmap_figure(w, labels, labels, ch06.causal_mask(6).numpy(), focus_row=2)
+    fig = ch06.masked_heatmap_figure(w, labels, labels, causal_mask(6).numpy(), focus_row=2)
     main = fig.data[0]
     assert main.z[0][1] is None and main.z[1][0] == pytest.approx(float(w[1, 0]), abs=0.01)
     assert main.text[0][1] == "" and main.text[5][5] == f"{float(w[5, 5]):.2f}"
@@ -194,7 +195,7 @@ def test_ch08_bad_sliders(kwargs):
 
 
 def test_ch08_plural():
-    assert [ch08.plural(n, "głowa", "głowy", "głów") for n in (1, 2, 4, 5, 12, 22, 25)] == [
+    assert [plural_pl(n, "głowa", "głowy", "głów") for n in (1, 2, 4, 5, 12, 22, 25)] == [
         "1 głowa", "2 głowy", "4 głowy", "5 głów", "12 głów", "22 głowy", "25 głów"]
 
 
@@ -202,7 +203,7 @@ def test_ch08_head_weights_are_causal_distributions():
     w = ch08.head_weights(torch.rand(5, 8), num_heads=4, d_out=8)
     assert w.shape == (4, 5, 5)
     assert torch.allclose(w.sum(-1), torch.ones(4, 5), atol=1e-6)
-    assert torch.all(w[:, ch06.causal_mask(5)] == 0)
+    assert torch.all(w[:, causal_mask(5)] == 0)
     with pytest.raises(KursError):
         ch08.head_weights(torch.rand(5, 8), num_heads=3, d_out=8)
 

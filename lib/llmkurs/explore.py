@@ -31,6 +31,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs_version
 
 from llmkurs.errors import KursError, require
+from llmkurs.polish import plural_pl
 
 #: plotly.js z CDN (poza stroną kursu), w wersji dołączonej do pakietu plotly.
 PLOTLY_CDN = f"https://cdn.plot.ly/plotly-{get_plotlyjs_version()}.min.js"
@@ -154,8 +155,8 @@ class Explorable:
         extra = ""
         if self.nested:
             k = len(next(iter(self.payload.values())))
-            extra = f", suwak: {k} {_plural(k, 'wartość', 'wartości', 'wartości')}"
-        return f"<Rysunek do odkrywania „{self.title}”: {n} {_plural(n, 'wariant', 'warianty', 'wariantów')}{extra}>"
+            extra = f", suwak: {plural_pl(k, 'wartość', 'wartości', 'wartości')}"
+        return f"<Rysunek do odkrywania „{self.title}”: {plural_pl(n, 'wariant', 'warianty', 'wariantów')}{extra}>"
 
     def to_html(self) -> str:
         did = self.div_id
@@ -183,15 +184,6 @@ class Explorable:
             f"<script>{_LOADER_JS}llmkursExplore({json.dumps(did)});</script>"
             f"</figure>"
         )
-
-
-def _plural(n: int, one: str, few: str, many: str) -> str:
-    """Polska forma liczebnika: 1 wariant, 2–4 warianty, 5 wariantów, 22 warianty, 12 wariantów."""
-    if n == 1:
-        return one
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return few
-    return many
 
 
 def _fig_json(fig) -> dict:

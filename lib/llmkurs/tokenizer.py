@@ -55,6 +55,7 @@ from pathlib import Path
 import regex
 
 from llmkurs.errors import KursError, KursTypeError, require, require_type
+from llmkurs.polish import plural_pl  # noqa: F401 – publiczna nazwa także stąd (rozdział 1)
 
 #: Wzorzec pre-tokenizacji GPT-2 (z ``openai/gpt-2``, ``encoder.py``).
 GPT2_PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
@@ -116,19 +117,6 @@ def piece_to_bytes(piece: str) -> bytes:
 # --------------------------------------------------------------------------- liczebniki
 
 
-def plural_pl(n: int, one: str, few: str, many: str) -> str:
-    """Liczba z rzeczownikiem w dobrej formie: ``plural_pl(3, "token", "tokeny", "tokenów")``.
-
-    1 token, 2–4 tokeny, 5–21 tokenów, 22–24 tokeny, 25 tokenów, 112 tokenów…
-    """
-    n = int(n)
-    if n == 1:
-        word = one
-    elif n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        word = few
-    else:
-        word = many
-    return f"{n} {word}"
 
 
 def n_tokens(n: int) -> str:

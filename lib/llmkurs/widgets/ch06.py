@@ -21,6 +21,7 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
+from llmkurs.attention import causal_mask
 from llmkurs.errors import require
 from llmkurs.explore import explorable, heatmap_figure
 from llmkurs.viz import heatmap
@@ -39,11 +40,6 @@ SENTENCES = (
     "Jutro rano pojedziemy nad jezioro",
     "Polski język jest trudny",
 )
-
-
-def causal_mask(num_tokens: int) -> torch.Tensor:
-    """Maska przyszłości: ``True`` nad przekątną (token ``i`` nie widzi tokenów ``j > i``)."""
-    return torch.triu(torch.ones(num_tokens, num_tokens, dtype=torch.bool), diagonal=1)
 
 
 def sentence_tokens(zdanie: str, max_tokens: int = MAX_TOKENS, dim: int = 3):
@@ -105,24 +101,6 @@ def tidy_axes(ax) -> None:
     plt.setp(ax.get_xticklabels(), rotation=45, ha="right", rotation_mode="anchor")
 
 
-def readable_heatmap(matrix, row_labels, col_labels, *, vmin: float = 0.0, vmax: float = 1.0, **kwargs):
-    """:func:`llmkurs.viz.heatmap` ze wspólną skalą ``vmin``–``vmax`` i czytelnymi liczbami.
-
-    ``viz.heatmap`` dobiera kolor liczb (biały/czarny) do zakresu danych, a nie do skali
-    kolorów; przy wspólnej skali 0–1 i wagach ok. 0,17 dałoby to czarne liczby na ciemnym tle.
-    Tu kolor liczby zależy od położenia wartości na skali ``vmin``–``vmax``.
-    """
-    ax = heatmap(matrix, row_labels, col_labels, vmin=vmin, vmax=vmax, **kwargs)
-    mid = (vmin + vmax) / 2
-    for text in ax.texts:
-        try:
-            value = float(text.get_text())
-        except ValueError:
-            continue
-        text.set_color("black" if value > mid else "white")
-    return ax
-
-
 def finish(fig) -> None:
     """``tight_layout`` bez ostrzeżeń (brakujące glify emoji, ciasne marginesy)."""
     with warnings.catch_warnings():
@@ -166,7 +144,7 @@ def render(zdanie: str = SENTENCES[0], pozycja: int = 3, maska: bool = True):
     fig, ax = plt.subplots(figsize=(min(3.5 + 0.75 * n, 12), min(2.5 + 0.55 * n, 9)))
     title = "Uwaga przyczynowa (szare – przyszłość ukryta)" if maska else "Uwaga bez maski (każdy widzi każdego)"
     shown = axis_labels(labels)
-    readable_heatmap(weights, shown, shown, ax=ax, mask=mask, title=title,
+    heatmap(weights, shown, shown, ax=ax, mask=mask, title=title, vmin=0.0, vmax=1.0,
             xlabel="klucz (na który token patrzymy)", ylabel="zapytanie (kto patrzy)")
     tidy_axes(ax)
     _outline_row(ax, pozycja - 1, n)

@@ -15,15 +15,16 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from llmkurs.attention import causal_mask
 from llmkurs.errors import require
 from llmkurs.explore import explorable
+from llmkurs.polish import decimal_pl
+from llmkurs.viz import heatmap
 from llmkurs.widgets.ch06 import (
     attention_weights,
     axis_labels,
-    causal_mask,
     finish,
     masked_heatmap_figure,
-    readable_heatmap,
     sentence_tokens,
     tidy_axes,
 )
@@ -34,11 +35,6 @@ SENTENCES = ("Oto fragment przykładowego wejścia", "Kot siedzi na ciepłym par
 SEEDS = (123, 7)
 #: Wartości ``p`` na suwaku rysunku do odkrywania.
 P_VALUES = (0.1, 0.3, 0.5, 0.7)
-
-
-def _pl(x: float, digits: int = 2) -> str:
-    """Liczba z przecinkiem dziesiętnym (polska typografia w tytułach)."""
-    return f"{x:.{digits}f}".replace(".", ",")
 
 
 def _check_p(p) -> float:
@@ -76,7 +72,7 @@ def dropout_summary(before: torch.Tensor, after: torch.Tensor, p: float) -> dict
     }
 
 
-def _mark_dropped(ax, dropped: np.ndarray) -> None:
+def mark_dropped(ax, dropped: np.ndarray) -> None:
     for i, j in zip(*np.nonzero(dropped)):
         ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white", edgecolor="#9ca3af",
                                    lw=0.8, zorder=4))
@@ -95,18 +91,18 @@ def render(zdanie: str = SENTENCES[0], p: float = 0.5, ziarno: int = 123):
     shown = axis_labels(labels)
     vmax = max(1.0, float(after.max()))
     fig, axes = plt.subplots(1, 2, figsize=(min(6 + 1.3 * n, 16), min(2.8 + 0.55 * n, 9)))
-    readable_heatmap(before, shown, shown, ax=axes[0], mask=future, vmax=vmax, colorbar=False,
+    heatmap(before, shown, shown, ax=axes[0], mask=future, vmin=0.0, vmax=vmax, colorbar=False,
                      title="Przed dropoutem", xlabel="klucz", ylabel="zapytanie")
-    readable_heatmap(after, shown, shown, ax=axes[1], mask=future, vmax=vmax,
-                     title=f"Po dropoucie (p = {_pl(p)}, ocalałe × {_pl(info['scale'])})", xlabel="klucz")
-    _mark_dropped(axes[1], info["dropped_mask"].numpy())
+    heatmap(after, shown, shown, ax=axes[1], mask=future, vmin=0.0, vmax=vmax,
+                     title=f"Po dropoucie (p = {decimal_pl(p)}, ocalałe × {decimal_pl(info['scale'])})", xlabel="klucz")
+    mark_dropped(axes[1], info["dropped_mask"].numpy())
     for ax in axes:
         tidy_axes(ax)
     finish(fig)
-    sums = "; ".join(_pl(float(s)) for s in info["row_sums"])
+    sums = "; ".join(decimal_pl(float(s)) for s in info["row_sums"])
     text = (
-        f'<div style="font-size:14px;line-height:1.6">p = {_pl(p)}: wyzerowano <b>{info["dropped"]}</b> z {info["visible"]} '
-        f"widocznych wag (× na białym tle); każda ocalała waga pomnożona przez 1/(1 − p) = <b>{_pl(info['scale'])}</b>"
+        f'<div style="font-size:14px;line-height:1.6">p = {decimal_pl(p)}: wyzerowano <b>{info["dropped"]}</b> z {info["visible"]} '
+        f"widocznych wag (× na białym tle); każda ocalała waga pomnożona przez 1/(1 − p) = <b>{decimal_pl(info['scale'])}</b>"
         f"{' (sprawdzone)' if info['scaled_ok'] else ''}.<br>"
         f"Sumy wierszy po dropoucie: {html.escape(sums)} – już nie zawsze 1, ale średnio tak.</div>"
     )
@@ -137,7 +133,7 @@ def dropout_figure(before: torch.Tensor, labels, p: float, seed: int, title: str
     return masked_heatmap_figure(
         after, labels, labels, future, extra_mask=info["dropped_mask"].numpy(),
         zmax=zmax if zmax is not None else max(1.0, float(after.max())),
-        title=f"{title}: p = {_pl(p, 1)}, wyzerowano {info['dropped']} z {info['visible']}, ocalałe × {_pl(info['scale'])}",
+        title=f"{title}: p = {decimal_pl(p, 1)}, wyzerowano {info['dropped']} z {info['visible']}, ocalałe × {decimal_pl(info['scale'])}",
     )
 
 

@@ -23,14 +23,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from llmkurs.attention import causal_mask
 from llmkurs.errors import require
 from llmkurs.explore import explorable
+from llmkurs.polish import plural_pl
+from llmkurs.viz import heatmap
 from llmkurs.widgets.ch06 import (
     axis_labels,
-    causal_mask,
     finish,
     masked_heatmap_figure,
-    readable_heatmap,
     sentence_tokens,
     tidy_axes,
 )
@@ -51,15 +52,6 @@ SENTENCES = (
     "Polski język jest trudny , on pokazał mi język",
     "Jutro rano pojedziemy nad jezioro",
 )
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Polska liczba mnoga: ``plural(1, "głowa", "głowy", "głów")`` → „1 głowa”, 3 → „3 głowy”, 5 → „5 głów”."""
-    if n == 1:
-        return f"{n} {one}"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} {few}"
-    return f"{n} {many}"
 
 
 def divisibility_hint(d_out: int, num_heads: int) -> str:
@@ -112,16 +104,16 @@ def render(zdanie: str = SENTENCES[0], liczba_glow: int = 4, d_out: int = 8):
         if h >= liczba_glow:
             ax.axis("off")
             continue
-        readable_heatmap(weights[h], shown, shown, ax=ax, mask=mask, colorbar=False, annotate=n <= 8,
+        heatmap(weights[h], shown, shown, ax=ax, mask=mask, vmin=0.0, vmax=1.0, colorbar=False, annotate=n <= 8,
                          title=f"Głowa {h + 1}")
         tidy_axes(ax)
     head_dim = d_out // liczba_glow
-    fig.suptitle(f"{plural(liczba_glow, 'głowa', 'głowy', 'głów')} × {plural(head_dim, 'wymiar', 'wymiary', 'wymiarów')}"
+    fig.suptitle(f"{plural_pl(liczba_glow, 'głowa', 'głowy', 'głów')} × {plural_pl(head_dim, 'wymiar', 'wymiary', 'wymiarów')}"
                  f" = d_out {d_out} (wagi losowe, ziarno {SEED})")
     finish(fig)
     spread = float((weights - weights.mean(dim=0, keepdim=True)).abs().max())
     text = (f'<div style="font-size:14px">Każda głowa ma własne W<sub>q</sub>, W<sub>k</sub>, W<sub>v</sub> '
-            f"(po {plural(head_dim, 'kolumnie', 'kolumny', 'kolumn')} z {d_out}), więc patrzy inaczej: największa różnica wagi "
+            f"(po {plural_pl(head_dim, 'kolumnie', 'kolumny', 'kolumn')} z {d_out}), więc patrzy inaczej: największa różnica wagi "
             f"między głową a średnią głów to {spread:.2f}.</div>")
     return [*notes, text, fig]
 
