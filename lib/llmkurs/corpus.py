@@ -25,6 +25,53 @@ from llmkurs.errors import KursError, require, require_type
 #: Pliki korpusu odłożone do pomiarów (nie trenujemy na nich).
 HELDOUT_FILES = ("06-dzien-w-szkole.txt", "12-ogrod-i-pory-roku.txt")
 
+#: Rejestry (odmiany tekstu) korpusu: nazwa pliku zaczyna się od nazwy rejestru
+#: (``basnie-03-szklany-most.txt``); dwanaście pierwszych plików ma numer na początku
+#: i rejestr zapisany tutaj.
+REGISTERS = {
+    "opowiadania": "opowiadania obyczajowe",
+    "basnie": "baśnie",
+    "humor": "teksty humorystyczne",
+    "dialogi": "sceny pisane dialogiem",
+    "wywiady": "wywiady",
+    "o-jezyku": "rozmowy i szkice o języku",
+    "listy-dzienniki": "listy i dzienniki",
+    "opisy": "opisy (przyroda, miasto, dom, pogoda)",
+    "podroze": "reportaże z podróży",
+    "nauka-technika": "objaśnienia: nauka i technika",
+    "historia-geografia": "objaśnienia: historia i geografia",
+    "poradniki": "instrukcje i przepisy",
+    "wiadomosci": "wiadomości",
+    "sport": "relacje sportowe",
+    "urzedowe": "polszczyzna urzędowa",
+    "wypracowania": "wypracowania szkolne",
+}
+
+_LEGACY_REGISTERS = {
+    "01-poranek-na-wsi.txt": "opisy",
+    "02-kot-i-pies.txt": "opowiadania",
+    "03-miasto-nad-rzeka.txt": "opisy",
+    "04-listy-do-brata.txt": "listy-dzienniki",
+    "05-jak-to-dziala.txt": "nauka-technika",
+    "06-dzien-w-szkole.txt": "opowiadania",
+    "07-zima-w-gorach.txt": "opowiadania",
+    "08-stary-zamek.txt": "opowiadania",
+    "09-w-kuchni-babci.txt": "opowiadania",
+    "10-podroz-pociagiem.txt": "podroze",
+    "11-rozmowy-o-jezyku.txt": "o-jezyku",
+    "12-ogrod-i-pory-roku.txt": "opisy",
+}
+
+
+def register_of(name: str) -> str:
+    """Rejestr pliku korpusu o nazwie ``name`` (klucz :data:`REGISTERS`)."""
+    if name in _LEGACY_REGISTERS:
+        return _LEGACY_REGISTERS[name]
+    for key in sorted(REGISTERS, key=len, reverse=True):
+        if name.startswith(key + "-"):
+            return key
+    raise KursError(f"Plik korpusu {name!r} nie zaczyna się od nazwy rejestru: nazwij go np. \"basnie-01-tytul.txt\".")
+
 #: Separator dokumentów przy łączeniu plików w jeden tekst.
 DOCUMENT_SEPARATOR = "\n\n"
 
