@@ -12,7 +12,13 @@
 #   vendor/html-manager/embed-amd.js   menedżer widżetów + czcionki, które wczytuje (Font Awesome)
 #   vendor/widgets-config.js           ścieżka tych modułów dla require.js (czcionki z vendor/)
 #   vendor/mathjax/tex-chtml.js        MathJax 3 z katalogami, które doczytuje (czcionki, rozszerzenia)
-#   vendor/plotly.min.js               plotly.js w wersji pakietu plotly (llmkurs.explore)
+#   vendor/plotly.min.js               plotly.js (pakiet częściowy „cartesian”: heatmap, bar, scatter)
+#                                      w wersji pakietu plotly (llmkurs.explore); pełny pakiet ma 4,7 MB
+#   vendor/js-tiktoken/lite.js         js-tiktoken (moduł ES) – tokenizatory panelu „Na żywo”
+#   vendor/live/*.js                   moduły ES kursu z web/ (tokens, model, attention, draw, panels)
+#
+# Słowniki tokenizatorów i wagi małego GPT dla paneli eksportuje scripts/export_site_data.py
+# (do _vendor/live-data/, też ignorowany przez git). axe-core zostaje w .cache/js (test dostępności).
 #
 # Idempotentny: gdy package-lock.json się nie zmienił, a pliki są na miejscu, kończy się od razu.
 set -euo pipefail
@@ -24,7 +30,8 @@ STAMP=$OUT/.stamp
 
 want=$(cat package.json package-lock.json scripts/vendor_js.sh | sha256sum | cut -d' ' -f1)
 if [[ -f $STAMP && $(cat "$STAMP") == "$want" && -f $OUT/require.min.js && -f $OUT/html-manager/embed-amd.js \
-      && -f $OUT/mathjax/tex-chtml.js && -f $OUT/plotly.min.js && -f $OUT/widgets-config.js ]]; then
+      && -f $OUT/mathjax/tex-chtml.js && -f $OUT/plotly.min.js && -f $OUT/widgets-config.js \
+      && -f $OUT/js-tiktoken/lite.js && -z $(find web -name '*.js' -newer "$STAMP" -not -path 'web/test/*' | head -1) ]]; then
   echo "vendor: _vendor/vendor/ aktualny."
   exit 0
 fi
@@ -45,7 +52,7 @@ NM=$CACHE/node_modules
 py=${PYTHON:-$ROOT/.venv/bin/python}
 if [[ -x $py ]]; then
   pyver=$("$py" -c "from plotly.offline import get_plotlyjs_version as v; print(v())" 2>/dev/null || true)
-  jsver=$(node -p "require('$NM/plotly.js-dist-min/package.json').version")
+  jsver=$(node -p "require('$NM/plotly.js-cartesian-dist-min/package.json').version")
   if [[ -n $pyver && $pyver != "$jsver" ]]; then
     echo "vendor: uwaga – plotly (Python) dołącza plotly.js $pyver, a package.json ma $jsver; zmień wersję w package.json." >&2
   fi
@@ -105,12 +112,17 @@ cp -r "$MJ/output/chtml/fonts/woff-v2" "$tmp/mathjax/output/chtml/fonts/"
 cp -r "$MJ/input/tex/extensions" "$tmp/mathjax/input/tex/"
 cp -r "$MJ/ui" "$MJ/a11y" "$MJ/sre" "$tmp/mathjax/"
 
-# plotly.js (zminifikowany, jeden plik).
-cp "$NM/plotly.js-dist-min/plotly.min.js" "$tmp/plotly.min.js"
+# plotly.js: pakiet częściowy „cartesian” (heatmap, bar, scatter – tyle rysuje llmkurs.explore).
+cp "$NM/plotly.js-cartesian-dist-min/plotly-cartesian.min.js" "$tmp/plotly.min.js"
+
+# js-tiktoken (moduł ES bez słowników; słowniki podaje scripts/export_site_data.py) i moduły kursu.
+mkdir -p "$tmp/js-tiktoken" "$tmp/live"
+cp "$NM/js-tiktoken/dist/lite.js" "$tmp/js-tiktoken/lite.js"
+cp "$ROOT"/web/*.js "$tmp/live/"
 
 # Licencje obok plików.
 mkdir -p "$tmp/licenses"
-for p in requirejs @jupyter-widgets/html-manager mathjax plotly.js-dist-min; do
+for p in requirejs @jupyter-widgets/html-manager mathjax plotly.js-cartesian-dist-min js-tiktoken; do
   f=$(find "$NM/$p" -maxdepth 1 -iname 'LICENSE*' | head -1)
   [[ -n $f ]] && cp "$f" "$tmp/licenses/$(echo "$p" | tr '/@' '__').txt"
 done

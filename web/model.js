@@ -1,0 +1,273 @@
+// Mały GPT kursu w przeglądarce (rozdział 9): przebieg w przód na tablicach Float32Array.
+//
+// Architektura jak `llmkurs.model.GPTModel` (nazwy tensorów z jego state_dict): osadzenia
+// tokenów + pozycji, `n_layers` bloków (LayerNorm → wiele głów uwagi z maską przyczynową →
+// połączenie rezydualne; LayerNorm → Linear 4d → GELU (tanh) → Linear → połączenie
+// rezydualne), końcowa LayerNorm i `out_head` (przy `tie_weights` – tabela tokenów). Liczby
+// warstw, głów, szerokość, kontekst i `qkv_bias` czytamy z konfiguracji eksportu
+// (scripts/export_site_data.py), więc nowy model nie wymaga zmian w kodzie.
+// Wagi: float16 albo int8 ze skalą na wiersz (wybór pomiarem przy eksporcie), tu odkodowane
+// do float32. Dropout pomijamy (tryb ewaluacji).
+
+const F16 = (() => {
+  const t = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
+    t[h] = e === 0 ? s * f * 2 ** -24 : e === 31 ? (f ? NaN : s * Infinity) : s * (1 + f / 1024) * 2 ** (e - 15);
+  }
+  return t;
+})();
+
+/** Odkoduj tensory z bufora wag według manifestu: {nazwa: {shape, data: Float32Array}}. */
+export function decodeWeights(manifest, buffer) {
+  const out = {};
+  for (const t of manifest.tensors) {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(n);
+    if (t.dtype === "f32") data.set(new Float32Array(buffer, t.offset, n));
+    else if (t.dtype === "f16") {
+      const h = new Uint16Array(buffer, t.offset, n);
+      for (let i = 0; i < n; i++) data[i] = F16[h[i]];
+    } else if (t.dtype === "i8r") {
+      const rows = t.shape[0], cols = n / rows;
+      const scale = new Float32Array(buffer, t.offset, rows);
+      const q = new Int8Array(buffer, t.offset + 4 * rows, n);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = q[r * cols + c] * scale[r];
+    } else throw new Error(`Nieznany typ tensora ${t.dtype}`);
+    out[t.name] = { shape: t.shape, data };
+  }
+  return out;
+}
+
+function layerNorm(x, T, d, scale, shift) {
+  const out = new Float32Array(T * d);
+  for (let t = 0; t < T; t++) {
+    let mean = 0;
+    for (let i = 0; i < d; i++) mean += x[t * d + i];
+    mean /= d;
+    let v = 0;
+    for (let i = 0; i < d; i++) { const z = x[t * d + i] - mean; v += z * z; }
+    const inv = 1 / Math.sqrt(v / d + 1e-5);
+    for (let i = 0; i < d; i++) out[t * d + i] = scale[i] * ((x[t * d + i] - mean) * inv) + shift[i];
+  }
+  return out;
+}
+
+/** y = x Wᵀ + b dla x (T×din), W (dout×din) wierszami. */
+function linear(x, T, din, W, b, dout) {
+  const y = new Float32Array(T * dout);
+  for (let t = 0; t < T; t++) {
+    const xo = t * din;
+    for (let o = 0; o < dout; o++) {
+      const wo = o * din;
+      let s = b ? b[o] : 0;
+      for (let i = 0; i < din; i++) s += x[xo + i] * W[wo + i];
+      y[t * dout + o] = s;
+    }
+  }
+  return y;
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+export class MiniGPT {
+  constructor(manifest, tensors) {
+    this.cfg = manifest.config;
+    this.w = tensors;
+    this.nVocab = manifest.n_vocab ?? this.cfg.vocab_size;
+  }
+
+  p(name) {
+    const t = this.w[name];
+    if (!t) throw new Error(`Brak tensora ${name} w pliku wag.`);
+    return t.data;
+  }
+
+  /** Osadzenia wejścia: tokeny (T×d), pozycje (T×d) i ich suma. */
+  embed(ids) {
+    const d = this.cfg.emb_dim, T = ids.length;
+    const tok = this.p("emb.tok_emb.weight"), pos = this.p("emb.pos_emb.weight");
+    const te = new Float32Array(T * d), pe = new Float32Array(T * d), x = new Float32Array(T * d);
+    ids.forEach((id, t) => {
+      for (let i = 0; i < d; i++) {
+        te[t * d + i] = tok[id * d + i];
+        pe[t * d + i] = pos[t * d + i];
+        x[t * d + i] = te[t * d + i] + pe[t * d + i];
+      }
+    });
+    return { tok: te, pos: pe, x };
+  }
+
+  tokenRow(id) {
+    const d = this.cfg.emb_dim;
+    return this.p("emb.tok_emb.weight").subarray(id * d, (id + 1) * d);
+  }
+
+  /** Zapytania i klucze głowy `h` warstwy `layer` dla wejścia tej warstwy (po norm1). */
+  queriesKeys(xNorm, T, layer, h) {
+    const { emb_dim: d, n_heads: H } = this.cfg, hd = d / H, b = `trf_blocks.${layer}.att.`;
+    const bias = (n) => (this.cfg.qkv_bias ? this.p(b + n + ".bias") : null);
+    const q = linear(xNorm, T, d, this.p(b + "W_query.weight"), bias("W_query"), d);
+    const k = linear(xNorm, T, d, this.p(b + "W_key.weight"), bias("W_key"), d);
+    const rows = (m) => Array.from({ length: T }, (_, t) => m.subarray(t * d + h * hd, t * d + (h + 1) * hd));
+    return { q: rows(q), k: rows(k) };
+  }
+
+  /**
+   * Przebieg w przód dla `ids` (najwyżej context_length tokenów). Zwraca logity ostatniej pozycji
+   * (albo wszystkich, gdy `allLogits`), wagi uwagi [warstwa][głowa] (T×T, wierszami) i wejścia
+   * każdej warstwy (`hidden`, do „drogi zdania”).
+   */
+  forward(ids, { allLogits = false, keepHidden = false } = {}) {
+    const { emb_dim: d, n_heads: H, n_layers: L, context_length: C } = this.cfg;
+    if (!ids.length) throw new Error("Pusty tekst: wpisz choć jedno słowo.");
+    if (ids.length > C) throw new Error(`Model widzi najwyżej ${C} tokenów.`);
+    const T = ids.length, hd = d / H, inv = 1 / Math.sqrt(hd);
+    let x = this.embed(ids).x;
+    const attention = [], hidden = [];
+    for (let l = 0; l < L; l++) {
+      const b = `trf_blocks.${l}.`;
+      if (keepHidden) hidden.push(x.slice());
+      const xn = layerNorm(x, T, d, this.p(b + "norm1.scale"), this.p(b + "norm1.shift"));
+      const bias = (n) => (this.cfg.qkv_bias ? this.p(b + "att." + n + ".bias") : null);
+      const q = linear(xn, T, d, this.p(b + "att.W_query.weight"), bias("W_query"), d);
+      const k = linear(xn, T, d, this.p(b + "att.W_key.weight"), bias("W_key"), d);
+      const v = linear(xn, T, d, this.p(b + "att.W_value.weight"), bias("W_value"), d);
+      const ctx = new Float32Array(T * d);
+      const heads = [];
+      for (let h = 0; h < H; h++) {
+        const wts = [];
+        for (let i = 0; i < T; i++) {
+          const row = new Float64Array(T);
+          let max = -Infinity;
+          for (let j = 0; j <= i; j++) {
+            let s = 0;
+            for (let c = 0; c < hd; c++) s += q[i * d + h * hd + c] * k[j * d + h * hd + c];
+            row[j] = s * inv;
+            if (row[j] > max) max = row[j];
+          }
+          let sum = 0;
+          for (let j = 0; j <= i; j++) { row[j] = Math.exp(row[j] - max); sum += row[j]; }
+          for (let j = 0; j <= i; j++) row[j] /= sum;
+          for (let j = 0; j <= i; j++) {
+            const w = row[j];
+            for (let c = 0; c < hd; c++) ctx[i * d + h * hd + c] += w * v[j * d + h * hd + c];
+          }
+          wts.push(row);
+        }
+        heads.push(wts);
+      }
+      attention.push(heads);
+      const att = linear(ctx, T, d, this.p(b + "att.out_proj.weight"), this.p(b + "att.out_proj.bias"), d);
+      for (let i = 0; i < T * d; i++) x[i] += att[i];
+      const xn2 = layerNorm(x, T, d, this.p(b + "norm2.scale"), this.p(b + "norm2.shift"));
+      const hmid = linear(xn2, T, d, this.p(b + "ff.layers.0.weight"), this.p(b + "ff.layers.0.bias"), 4 * d);
+      for (let i = 0; i < hmid.length; i++) { const z = hmid[i]; hmid[i] = 0.5 * z * (1 + Math.tanh(GELU_C * (z + 0.044715 * z * z * z))); }
+      const ff = linear(hmid, T, 4 * d, this.p(b + "ff.layers.2.weight"), this.p(b + "ff.layers.2.bias"), d);
+      for (let i = 0; i < T * d; i++) x[i] += ff[i];
+    }
+    if (keepHidden) hidden.push(x.slice());
+    const rows = allLogits ? T : 1, start = allLogits ? 0 : T - 1;
+    const xn = layerNorm(x.subarray(start * d), rows, d, this.p("final_norm.scale"), this.p("final_norm.shift"));
+    const logits = this.logitsOf(xn, rows);
+    return { logits, attention, hidden, T };
+  }
+
+  outHead() {
+    return this.cfg.tie_weights ? this.p("emb.tok_emb.weight") : this.p("out_head.weight");
+  }
+
+  logitsOf(xn, rows) {
+    return linear(xn, rows, this.cfg.emb_dim, this.outHead(), null, this.cfg.vocab_size);
+  }
+
+  /** Logity po końcowej LayerNorm dla wektora z dowolnej warstwy („soczewka logitów”). */
+  lens(vec) {
+    const xn = layerNorm(vec, 1, this.cfg.emb_dim, this.p("final_norm.scale"), this.p("final_norm.shift"));
+    return this.logitsOf(xn, 1);
+  }
+
+  /** Jak `llmkurs.model.next_token_probs`: ostatnie context_length tokenów, top-k, temperatura. */
+  nextTokenProbs(ids, { temperature = 1, topK = null } = {}) {
+    const cut = ids.slice(-this.cfg.context_length);
+    const { logits } = this.forward(cut);
+    return adjustProbs(logits, temperature, topK);
+  }
+}
+
+/** Softmax(logity / temperatura) po top-k (jak adjust_logits + softmax); temperatura 0 → argmax. */
+export function adjustProbs(logits, temperature = 1, topK = null) {
+  const V = logits.length;
+  const out = new Float64Array(V);
+  if (temperature === 0) {
+    let best = 0;
+    for (let i = 1; i < V; i++) if (logits[i] > logits[best]) best = i;
+    out[best] = 1;
+    return out;
+  }
+  let minVal = -Infinity;
+  if (topK) {
+    const sorted = Float64Array.from(logits).sort();
+    minVal = sorted[V - Math.min(topK, V)];
+  }
+  let max = -Infinity;
+  for (let i = 0; i < V; i++) if (logits[i] >= minVal && logits[i] > max) max = logits[i];
+  let sum = 0;
+  for (let i = 0; i < V; i++) {
+    out[i] = logits[i] < minVal ? 0 : Math.exp((logits[i] - max) / temperature);
+    sum += out[i];
+  }
+  for (let i = 0; i < V; i++) out[i] /= sum;
+  return out;
+}
+
+/** `k` największych: [[id, wartość], …] malejąco (remis: mniejszy id pierwszy). */
+export function topK(values, k = 10) {
+  const idx = Array.from(values.keys());
+  idx.sort((a, b) => values[b] - values[a] || a - b);
+  return idx.slice(0, k).map((i) => [i, values[i]]);
+}
+
+/** Losowanie z rozkładu `probs` liczbą u ∈ [0, 1). */
+export function sample(probs, u) {
+  let acc = 0;
+  for (let i = 0; i < probs.length; i++) { acc += probs[i]; if (u < acc) return i; }
+  return probs.length - 1;
+}
+
+/** Podobieństwo kosinusowe wiersza `id` tabeli tokenów do wszystkich: [[id, cos], …] bez samego siebie. */
+export function nearestTokens(model, id, k = 8, limit = model.nVocab) {
+  const d = model.cfg.emb_dim, tab = model.p("emb.tok_emb.weight");
+  const a = tab.subarray(id * d, (id + 1) * d);
+  let na = 0;
+  for (const v of a) na += v * v;
+  na = Math.sqrt(na);
+  const sims = new Float64Array(limit);
+  for (let j = 0; j < limit; j++) {
+    let s = 0, nb = 0;
+    for (let i = 0; i < d; i++) { const b = tab[j * d + i]; s += a[i] * b; nb += b * b; }
+    sims[j] = s / (Math.max(na, 1e-8) * Math.max(Math.sqrt(nb), 1e-8));
+  }
+  sims[id] = -Infinity;
+  return topK(sims, k);
+}
+
+/** Kodowanie sinusoidalne (jak `llmkurs.embeddings.sinusoidal_positions`), wiersze Float32Array. */
+export function sinusoidalPositions(n, dim) {
+  return Array.from({ length: n }, (_, p) => {
+    const row = new Float32Array(dim);
+    for (let i = 0; i < dim; i += 2) {
+      const angle = p / 10000 ** (i / dim);
+      row[i] = Math.sin(angle);
+      row[i + 1] = Math.cos(angle);
+    }
+    return row;
+  });
+}
+
+/** Wczytaj model z folderu danych (manifest + plik wag o nazwie z sumą kontrolną – cache przeglądarki). */
+export async function loadMiniGPT(base) {
+  const manifest = await (await fetch(new URL("mini_gpt.json", base))).json();
+  const buffer = await (await fetch(new URL(manifest.file, base))).arrayBuffer();
+  return new MiniGPT(manifest, decodeWeights(manifest, buffer));
+}

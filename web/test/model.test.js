@@ -1,0 +1,75 @@
+// Mały GPT w JS = llmkurs.model (float32) w granicach zgłoszenia: top-10 te same, różnica ≤ 2e-3.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { MiniGPT, decodeWeights, topK, adjustProbs, sinusoidalPositions } from "../model.js";
+import { naiveAttention, dropout, attentionWeights } from "../attention.js";
+import { DATA, lib, readJson } from "./helpers.js";
+
+const TOL = 2e-3;
+const L = lib();
+const manifest = readJson(path.join(DATA, "mini_gpt.json"));
+const buf = readFileSync(path.join(DATA, manifest.file));
+const model = new MiniGPT(manifest, decodeWeights(manifest, buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)));
+
+function sameTop(got, want, what) {
+  // Kolejność może się różnić tylko między tokenami, których prawdopodobieństwa dzieli mniej niż TOL.
+  assert.deepEqual(new Set(got.map((x) => x[0])), new Set(want.map((x) => x[0])), what);
+  want.forEach(([id, p], i) => {
+    const g = got.find((x) => x[0] === id);
+    assert.ok(Math.abs(g[1] - p) <= TOL, `${what}: token ${id} ${g[1]} vs ${p}`);
+    if (got[i][0] !== id) assert.ok(Math.abs(got[i][1] - p) <= TOL, `${what}: kolejność na miejscu ${i}`);
+  });
+}
+
+test(`następny token: ${L.model.length} tekstów, top-10 i prawdopodobieństwa jak w bibliotece`, () => {
+  for (const c of L.model) {
+    const probs = model.nextTokenProbs(c.ids);
+    sameTop(topK(probs, 10), c.top, JSON.stringify(c.text.slice(0, 40)));
+    const t = model.forward(c.ids.slice(-model.cfg.context_length)).logits;
+    const p2 = topK(adjustProbs(t, 0.7, 5), 6).map((x) => x[1]);
+    p2.forEach((p, i) => assert.ok(Math.abs(p - c.probs_t07_k5[i]) <= TOL, "temperatura 0,7 i top-k 5"));
+  }
+});
+
+test("wagi uwagi każdej głowy = model.attention_weights() biblioteki", () => {
+  for (const c of L.model) {
+    if (!c.attention_last_layer) continue;
+    const { attention } = model.forward(c.ids);
+    const last = attention[attention.length - 1];
+    c.attention_last_layer.forEach((head, h) => head.forEach((row, i) => row.forEach((w, j) => {
+      assert.ok(Math.abs((last[h][i][j] ?? 0) - w) <= TOL, `głowa ${h} [${i},${j}]`);
+    })));
+    // rozdział 5–6: głowa 0 warstwy 0 z zapytań i kluczy = to samo, co w modelu
+    c.attention_first_layer_head0.forEach((row, i) => row.forEach((w, j) => assert.ok(Math.abs((attention[0][0][i][j] ?? 0) - w) <= TOL)));
+  }
+});
+
+test("uwaga naiwna na wytrenowanych osadzeniach = llmkurs.attention.naive_attention", () => {
+  for (const c of L.model) {
+    const ids = c.ids.slice(-model.cfg.context_length).slice(0, 8);
+    const x = ids.map((id) => model.tokenRow(id));
+    const { weights } = naiveAttention(x);
+    c.naive_first8.forEach((row, i) => row.forEach((w, j) => assert.ok(Math.abs(weights[i][j] - w) <= TOL, `[${i},${j}] ${weights[i][j]} vs ${w}`)));
+  }
+});
+
+test("pozycje sinusoidalne = llmkurs.embeddings.sinusoidal_positions", () => {
+  const want = L.positions.sinusoidal;
+  const got = sinusoidalPositions(want.length, want[0].length);
+  want.forEach((row, p) => row.forEach((v, i) => assert.ok(Math.abs(got[p][i] - v) < 1e-6)));
+});
+
+test("dropout: zera albo w/(1−p), to samo ziarno – ta sama maska; przyczynowa maska daje 0 nad przekątną", () => {
+  const w = attentionWeights([[1, 0], [0, 1], [1, 1]], [[1, 0], [0, 1], [1, 1]], { scale: true, causal: true });
+  assert.equal(w[0][1], 0);
+  const a = dropout(w, 0.5, 7), b = dropout(w, 0.5, 7);
+  assert.deepEqual(a, b);
+  a.forEach((row, i) => row.forEach((v, j) => assert.ok(v === 0 || Math.abs(v - w[i][j] * 2) < 1e-12)));
+});
+
+test("konfiguracja z eksportu: model czyta warstwy, głowy i kontekst z GPTConfig", () => {
+  assert.equal(model.cfg.context_length, L.context_length);
+  assert.equal(manifest.tensors.filter((t) => t.name.endsWith("att.W_query.weight")).length, model.cfg.n_layers);
+});
