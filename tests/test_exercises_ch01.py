@@ -47,13 +47,15 @@ def run_solution(code: str) -> dict:
 
 
 def test_all_answers_none_are_not_done():
-    for check in (ch01.check_1, ch01.check_2, ch01.check_3, ch01.check_4):
+    for check in (ch01.check_1, ch01.check_2, ch01.check_3, ch01.check_4, ch01.check_5):
         fb = check(None)
         assert isinstance(fb, Feedback) and not fb.ok and "uzupełnij" in fb.message
 
 
 def test_ex1_merge_tree():
     tok = polish_tokenizer()
+    if ch01.PIECE_1 not in tok.vocab:
+        pytest.skip("„ przykład” nie jest tokenem tego słownika")
     tree = ch01.merge_tree(tok, ch01.PIECE_1)
     assert len(tree) == len(" przykład".encode()) - 1 == 9
     assert tree[-1] == tok.merges[tok.vocab[ch01.PIECE_1] - 256]
@@ -64,10 +66,45 @@ def test_ex1_merge_tree():
 
 
 def test_ex1_feedback():
-    assert ch01.check_1(9).ok
+    assert ch01.check_1(9, piece=ch01.PIECE_1).ok
     for wrong, words in [(10, "o jedno"), (7, "UTF-8"), (1, "wierzchołek"), (4, "rekurencyjnie"), ("9", "całkowita"), (True, "całkowita")]:
-        fb = ch01.check_1(wrong)
+        fb = ch01.check_1(wrong, piece=ch01.PIECE_1)
         assert not fb.ok and words in fb.message, (wrong, fb.message)
+
+
+def test_ex1_default_piece_is_not_the_drawn_one():
+    tok = polish_tokenizer()
+    piece = ch01.exercise_piece_1(tok)
+    assert piece != ch01.PIECE_1 and piece in tok.vocab
+    n_bytes = len(tok.token_bytes(tok.vocab[piece]))
+    assert ch01.check_1(n_bytes - 1).ok            # niezależnie: n bajtów → n − 1 scaleń
+    assert not ch01.check_1(n_bytes).ok
+    assert not ch01.check_1(9).ok or n_bytes == 10
+
+
+def test_ex5_prediction():
+    tok = polish_tokenizer()
+    # niezależne odniesienie: tokenizator wytrenowany od nowa z 600 scaleniami na tym samym korpusie
+    from llmkurs.corpus import load_corpus
+    small = BPETokenizer.train(load_corpus("train"), vocab_size=256 + 600 + 1)
+    actual = len(small.encode(" porankiem"))
+    assert actual == len(tok.encode_with_merges(" porankiem", 600))
+    assert ch01.check_5(actual).ok
+    for wrong in (actual + 1, max(actual - 1, 1) if actual > 1 else actual + 2, 0, "3", 2.0):
+        assert not ch01.check_5(wrong).ok
+
+
+def test_ex6_own_sentence():
+    tok = polish_tokenizer()
+    zdanie = "Kot i pies śpią razem na kanapie."
+    n = len(tok.encode(zdanie))
+    assert ch01.check_6(zdanie, n - 1).ok
+    fb = ch01.check_6(zdanie, n)
+    assert not fb.ok and "o jedną" in fb.message
+    assert not ch01.check_6("Oto fragment przykładowego wejścia", 5).ok
+    assert not ch01.check_6("", 0).ok
+    assert not ch01.check_6(zdanie, None).ok
+    assert not ch01.check_6(zdanie, "5").ok
 
 
 @needs_gpt2
@@ -106,7 +143,11 @@ def test_ex4_feedback():
 
 
 def test_notebook_solutions_pass(solutions):
-    assert set(solutions) >= {1, 2, 3, 4}
+    assert set(solutions) >= {1, 2, 3, 4, 5, 6}
+    s5 = run_solution(solutions[5])
+    assert ch01.check_5(s5["prognoza_5"]).ok
+    s6 = run_solution(solutions[6])
+    assert ch01.check_6(s6["zdanie_6"], s6["prognoza_6"]).ok
     s1 = run_solution(solutions[1])
     assert ch01.check_1(s1["odpowiedz_1"]).ok
     s3 = run_solution(solutions[3])

@@ -1,9 +1,11 @@
 """Ćwiczenia rozdziału 1 (Tokenizacja) z automatycznym sprawdzaniem.
 
-1. :func:`check_1` – ile scaleń buduje token ``Ġprzykład`` (drzewo scaleń tokenu),
+1. :func:`check_1` – ile scaleń buduje pierwszy token słowa „ wejścia” (drzewo scaleń tokenu),
 2. :func:`check_2` – słowo, które GPT-2 tnie na więcej niż pięć tokenów,
 3. :func:`check_3` – własna funkcja par wejście→cel z krokiem ``stride``,
-4. :func:`check_4` – ile okien da tekst o danej długości.
+4. :func:`check_4` – ile okien da tekst o danej długości,
+5. :func:`check_5` – prognoza: na ile tokenów „ porankiem” przy 600 scaleniach (po zmianie komórki),
+6. :func:`check_6` – własne zdanie w komórce par wejście → cel i prognoza liczby par.
 
 Każda funkcja zwraca :class:`~llmkurs.exercises.common.Feedback` i nigdy nie rzuca wyjątku.
 """
@@ -23,8 +25,18 @@ from llmkurs.tokenizer import (
     tiktoken_encoding,
 )
 
-#: Token ćwiczenia 1: „ przykład” (ze spacją) w notacji Ġ, czyli "ĠprzykÅĤad".
+#: Token z rysunku drzewa scaleń w rozdziale: „ przykład” (ze spacją) w notacji Ġ, czyli "ĠprzykÅĤad".
 PIECE_1 = bytes_to_piece(" przykład".encode("utf-8"))
+
+
+def exercise_piece_1(tokenizer: BPETokenizer | None = None) -> str:
+    """Token ćwiczenia 1: pierwszy token słowa „ wejścia” (ze spacją) w tokenizatorze kursu.
+
+    Rysunek w rozdziale rozkłada ``Ġprzykład``; ćwiczenie pyta o inny token, żeby odpowiedzi
+    nie dało się przepisać z wydruku.
+    """
+    tok = tokenizer or polish_tokenizer()
+    return tok.tokens(" wejścia")[0]
 
 
 # --------------------------------------------------------------------------- 1
@@ -50,13 +62,15 @@ def merge_tree(tokenizer: BPETokenizer, piece: str) -> list[tuple[str, str]]:
     return sorted(out, key=lambda ab: tokenizer.vocab[ab[0] + ab[1]])
 
 
-def check_1(answer, tokenizer: BPETokenizer | None = None, piece: str = PIECE_1) -> Feedback:
-    """Ile scaleń (razem z pośrednimi) potrzeba, by powstał token ``Ġprzykład``?"""
+def check_1(answer, tokenizer: BPETokenizer | None = None, piece: str | None = None) -> Feedback:
+    """Ile scaleń (razem z pośrednimi) potrzeba, by powstał token ``piece`` (domyślnie
+    :func:`exercise_piece_1`)?"""
     if answer is None:
         return not_done("liczbę scaleń")
     if isinstance(answer, bool) or not isinstance(answer, int):
         return Feedback(False, "odpowiedzią jest liczba całkowita, np. 5.")
     tok = tokenizer or polish_tokenizer()
+    piece = piece if piece is not None else exercise_piece_1(tok)
     tree = merge_tree(tok, piece)
     n_bytes = len(tok.token_bytes(tok.vocab[piece]))
     if answer == len(tree):
@@ -68,7 +82,7 @@ def check_1(answer, tokenizer: BPETokenizer | None = None, piece: str = PIECE_1)
     letters = readable_piece(tok.token_bytes(tok.vocab[piece]))
     if answer in (len(letters) - 1, len(letters.strip()) - 1):
         return Feedback(False, "liczysz litery, a BPE scala bajty: „ł” w UTF-8 to dwa bajty.")
-    if answer == 1:
+    if answer == 1 and len(tree) != 1:
         return Feedback(False, "ostatnie scalenie to tylko wierzchołek drzewa: jego części też powstały ze scaleń.")
     return Feedback(False, "rozwiń token rekurencyjnie: znajdź parę w tok.merges, potem pary jej części itd.")
 
@@ -158,3 +172,57 @@ def check_4(answer) -> Feedback:
     if answer == len(range(0, N_4 - MAX_LENGTH_4 + 1, STRIDE_4)):
         return Feedback(False, "prawie: ostatni start nie może mieć celu poza tekstem (range(0, len(ids) - max_length, stride)).")
     return Feedback(False, "policz starty okien: range(0, len(ids) - max_length, stride).")
+
+
+# --------------------------------------------------------------------------- 5
+
+WORD_5, MERGES_5 = " porankiem", 600
+
+
+def check_5(prediction, tokenizer: BPETokenizer | None = None) -> Feedback:
+    """Prognoza: na ile tokenów „ porankiem” (ze spacją) dzielą pierwsze 600 scaleń?"""
+    if prediction is None:
+        return not_done("prognozę (liczbę tokenów)")
+    if isinstance(prediction, bool) or not isinstance(prediction, int) or prediction < 1:
+        return Feedback(False, "prognozą jest dodatnia liczba całkowita – liczba tokenów.")
+    tok = tokenizer or polish_tokenizer()
+    pieces = [readable_piece(tok.token_bytes(i)) for i in tok.encode_with_merges(WORD_5, MERGES_5)]
+    actual = len(pieces)
+    if prediction == actual:
+        return Feedback(True, f"przy {MERGES_5} scaleniach „{WORD_5.strip()}” to {n_tokens(actual)}: "
+                              f"{' | '.join(pieces)}. Słowo dzieli się na coraz mniej kawałków, w miarę jak przybywa scaleń.")
+    direction = "za dużo" if prediction > actual else "za mało"
+    return Feedback(False, f"prognoza to {direction} tokenów. Zmień listę liczby scaleń w komórce „rankiem… poranny” "
+                           f"na [100, {MERGES_5}, 2000], uruchom ją i porównaj z wierszem dla {MERGES_5} scaleń.")
+
+
+# --------------------------------------------------------------------------- 6
+
+DEFAULT_SENTENCE = "Oto fragment przykładowego wejścia"
+
+
+def check_6(sentence, prediction, tokenizer: BPETokenizer | None = None) -> Feedback:
+    """Własne zdanie z komórki par wejście → cel i prognoza: ile par z niego powstanie?"""
+    if sentence is None or prediction is None:
+        return not_done("zdanie i prognozę liczby par")
+    if not isinstance(sentence, str) or not sentence.strip():
+        return Feedback(False, "zdanie ma być niepustym napisem w cudzysłowie.")
+    if sentence.strip() == DEFAULT_SENTENCE:
+        return Feedback(False, "wpisz własne zdanie – inne niż zdanie z notatek.")
+    if isinstance(prediction, bool) or not isinstance(prediction, int):
+        return Feedback(False, "prognozą jest liczba całkowita – liczba par.")
+    tok = tokenizer or polish_tokenizer()
+    try:
+        ids = tok.encode(sentence)
+    except KursError as err:
+        return Feedback(False, str(err))
+    expected = max(len(ids) - 1, 0)
+    pairs = plural_pl(expected, "para", "pary", "par")
+    if prediction == expected:
+        return Feedback(True, f"zdanie ma {n_tokens(len(ids))}, więc daje {pairs}: każdy token oprócz "
+                              "pierwszego jest raz celem.")
+    if prediction == len(ids):
+        return Feedback(False, "o jedną za dużo: pierwszy token nie ma poprzednika, więc nie jest celem żadnej pary.")
+    if prediction == len(sentence.split()) - 1:
+        return Feedback(False, "liczysz słowa, a pary powstają z tokenów – uruchom komórkę z twoim zdaniem i policz wiersze.")
+    return Feedback(False, "pary to (początek tekstu → następny token): policz tokeny zdania (kurs.encode) i odejmij jeden.")
