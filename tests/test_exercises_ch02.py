@@ -81,3 +81,38 @@ def test_check_4_solution_and_mistakes():
     assert not ch02.check_4(50257 * 256).ok
     assert not ch02.check_4(None).ok
     assert not ch02.check_4("dużo").ok
+
+
+def test_ex5_rank_prediction():
+    from llmkurs.tokenizer import polish_tokenizer
+
+    tok = polish_tokenizer()
+    kot, pies = tok.encode(" kot")[0], tok.encode(" pies")[0]
+    g = torch.Generator().manual_seed(5)
+    E = torch.randn(tok.vocab_size, 8, generator=g)
+    E_new = E.clone()
+    E_new[pies] = E[kot] + 0.01 * E[pies]           # pies prawie tam, gdzie kot → miejsce 1
+    # niezależne odniesienie: pętla po kandydatach
+    def rank(T):
+        c = torch.nn.functional.cosine_similarity(T, T[kot][None], dim=1)
+        return 1 + sum(1 for i in range(T.shape[0]) if i != kot and c[i] > c[pies])
+    assert ch02.neighbor_rank(E_new, kot, pies) == rank(E_new) == 1
+    assert ch02.neighbor_rank(E, kot, pies) == rank(E)
+    expected = "bliżej" if rank(E) > 1 else "tak samo"
+    assert ch02.check_5(E_new, expected, E, tok).ok
+    assert not ch02.check_5(E_new, "dalej", E, tok).ok
+    assert ch02.check_5(E, "bliżej", E_new, tok).message.count("dalej") >= 1
+    assert not ch02.check_5(E.clone(), "tak samo", E, tok).ok      # ta sama tabela: nic nie zmieniono
+    assert not ch02.check_5(E_new, "wyżej", E, tok).ok
+    assert not ch02.check_5(E_new[:10], "bliżej", E, tok).ok
+    assert not ch02.check_5(None, "bliżej", E, tok).ok
+
+
+def test_ex6_perpendicular():
+    base = {"kot": (120, [1.2, 5.3]), "pies": (2417, [2.0, 4.4])}
+    assert ch02.check_6({**base, "pies": (2417, [5.3, -1.2])}).ok
+    assert ch02.check_6({**base, "pies": (2417, [-10.6, 2.4])}).ok
+    assert not ch02.check_6(base).ok
+    assert not ch02.check_6({**base, "pies": (2417, [0.0, 0.0])}).ok
+    assert not ch02.check_6({"kot": (120, [1.0, 0.0]), "pies": (2417, [0.0, 1.0])}).ok
+    assert not ch02.check_6([1, 2]).ok

@@ -4,7 +4,9 @@
    ``nn.Embedding(6, 3)``), otrzymany mnożeniem wektora „jeden z n” przez macierz wag.
 2. :func:`check_2` – podobieństwo kosinusowe „kot” i „samochód” z zabawkowych wektorów 2-D.
 3. :func:`check_3` – dwa najbliższe tokeny słowa „ pies” w wytrenowanej tabeli.
-4. :func:`check_4` – liczba parametrów tabeli osadzeń GPT-2 (50 257 × 768).
+4. :func:`check_4` – liczba parametrów tabeli osadzeń GPT-2 (50 257 × 768),
+5. :func:`check_5` – trening z innym oknem albo wymiarem i prognoza: pies bliżej kota czy dalej?
+6. :func:`check_6` – zmieniony zabawkowy wektor „pies”, prostopadły do „kota”.
 """
 
 from __future__ import annotations
@@ -128,3 +130,66 @@ def check_4(liczba) -> Feedback:
     if value == 50257 + 768:
         return Feedback(False, "tabela ma wiersz (768 liczb) dla każdego z 50 257 tokenów: pomnóż, a nie dodawaj.")
     return feedback(False, "", "policz wiersze × kolumny tabeli: rozmiar słownika × wymiar osadzenia.")
+
+
+# --------------------------------------------------------------------------- 5
+
+ANSWERS_5 = ("bliżej", "dalej", "tak samo")
+
+
+def neighbor_rank(weights, query_id: int, other_id: int, candidates=None) -> int:
+    """Miejsce tokenu ``other_id`` na liście sąsiadów ``query_id`` (1 = najbliższy) wśród ``candidates``."""
+    from llmkurs.embeddings import cosine_similarities
+
+    sims = cosine_similarities(weights, int(query_id))
+    pool = torch.arange(sims.shape[0]) if candidates is None else torch.as_tensor(list(candidates))
+    pool = pool[pool != int(query_id)]
+    return int((sims[pool] > sims[int(other_id)]).sum()) + 1
+
+
+def check_5(nowa_tabela, prognoza, weights, tokenizer, candidates=None, words=(" kot", " pies")) -> Feedback:
+    """Tabela z treningu z innym ``window`` albo ``dim`` i prognoza: czy „pies” stanie bliżej
+    „kota” (wyżej na liście sąsiadów) niż w tabeli ``weights`` z rozdziału?"""
+    if nowa_tabela is None or prognoza is None:
+        return not_done("nową tabelę i prognozę")
+    if not isinstance(nowa_tabela, torch.Tensor) or nowa_tabela.dim() != 2:
+        return Feedback(False, "nowa tabela to tensor 2-D: wynik[\"trained\"] z train_embeddings(...).")
+    if nowa_tabela.shape[0] != weights.shape[0]:
+        return Feedback(False, f"nowa tabela ma {nowa_tabela.shape[0]} wierszy, a słownik {weights.shape[0]}: trenuj na tych samych ids i tok.vocab_size.")
+    if nowa_tabela.shape == weights.shape and torch.allclose(nowa_tabela.float(), weights.float()):
+        return Feedback(False, "to ta sama tabela co w rozdziale: zmień window albo dim w wywołaniu train_embeddings i trenuj od nowa.")
+    if not isinstance(prognoza, str) or prognoza.strip().lower() not in ANSWERS_5:
+        return Feedback(False, "prognoza to jeden z napisów: \"bliżej\", \"dalej\" albo \"tak samo\".")
+    a, b = (tokenizer.encode(w)[0] for w in words)
+    old, new = neighbor_rank(weights, a, b, candidates), neighbor_rank(nowa_tabela.detach().float(), a, b, candidates)
+    truth = "bliżej" if new < old else "dalej" if new > old else "tak samo"
+    msg = f"„pies” jest na liście sąsiadów „kota” na miejscu {new} (w tabeli z rozdziału: {old}), czyli {truth}."
+    if prognoza.strip().lower() == truth:
+        return Feedback(True, msg + " Szersze okno daje sąsiadów „tematycznych”, węższe – „składniowych”; mniejszy wymiar zmusza do ściskania informacji.")
+    return Feedback(False, msg + " Prognoza się nie sprawdziła – zastanów się, co zmienia szersze okno albo mniejszy wymiar, i spróbuj innego ustawienia.")
+
+
+# --------------------------------------------------------------------------- 6
+
+
+def check_6(tabela) -> Feedback:
+    """Zabawkowa tabela z rozdziału po zmianie: wektor „pies” prostopadły do „kota”, „kot” bez zmian."""
+    if tabela is None:
+        return not_done("tabelę zabawkowe")
+    try:
+        kot = [float(v) for v in tabela["kot"][1]]
+        pies = [float(v) for v in tabela["pies"][1]]
+    except (TypeError, KeyError, IndexError, ValueError):
+        return Feedback(False, "podaj słownik zabawkowe z komórki rozdziału: słowo → (ID, [x, y]).")
+    if len(kot) != 2 or len(pies) != 2:
+        return Feedback(False, "wektory w zabawkowej tabeli mają po dwie liczby.")
+    if kot != list(TOY_VECTORS["kot"]):
+        return Feedback(False, "zostaw wektor „kot” z notatek, [1.2, 5.3]; zmień tylko „pies”.")
+    norm = math.hypot(*pies)
+    if norm < 1e-9:
+        return Feedback(False, "wektor zerowy nie ma kierunku (kosinus nie jest określony): wybierz niezerowy.")
+    cos = (kot[0] * pies[0] + kot[1] * pies[1]) / (math.hypot(*kot) * norm)
+    if abs(cos) < 1e-3:
+        return Feedback(True, f"cos(kot, pies) = {cos:.4f}: strzałki tworzą kąt prosty, np. [5.3, −1.2] albo [−5.3, 1.2]. "
+                              "Przywróć potem [2.0, 4.4] i uruchom komórki ponownie.")
+    return Feedback(False, f"cos(kot, pies) = {cos:.3f}, a ma być 0: iloczyn skalarny 1,2·x + 5,3·y musi się zerować (np. zamień współrzędne i jedną zaneguj).")
