@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: install book test lint unit nbval book-strict browser lab execute bench vendor tiktoken chromium clean
+.PHONY: install book test lint unit node site-data nbval book-strict browser lab execute bench vendor tiktoken chromium clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -24,7 +24,16 @@ vendor:
 
 install: $(VENV)/.installed tiktoken vendor
 
-book: install
+# Dane paneli „Na żywo” (słowniki, wagi małego GPT) z biblioteki: _vendor/live-data/.
+site-data: install
+	$(PY) scripts/export_site_data.py
+
+# Testy modułów przeglądarki (web/) z wynikami biblioteki liczonymi teraz (.cache/site-fixtures).
+node: install
+	$(PY) scripts/export_site_data.py --fixtures .cache/site-fixtures
+	node --test web/test/*.test.js
+
+book: site-data
 	$(PY) scripts/build_glossary.py
 	$(BIN)/jupyter-book build . --path-output . -q
 
@@ -40,7 +49,7 @@ unit: install
 nbval: install
 	$(BIN)/pytest --nbval $(NOTEBOOKS) --nbval-sanitize-with .nbval-sanitize.cfg -q
 
-book-strict: install
+book-strict: site-data
 	rm -rf _build/html _build/.doctrees
 	$(PY) scripts/build_glossary.py
 	$(BIN)/jupyter-book build . --path-output . -W --keep-going -q
@@ -53,7 +62,7 @@ chromium:
 browser: install chromium
 	$(BIN)/pytest tests/test_site.py -q
 
-test: lint unit nbval book-strict browser
+test: lint unit node nbval book-strict browser
 
 execute: $(VENV)/.installed tiktoken
 	$(PY) scripts/execute_notebooks.py $(or $(NB),$(NOTEBOOKS))
@@ -62,6 +71,7 @@ bench: install
 	$(PY) bench/tokenizer.py
 	$(PY) bench/attention.py
 	$(PY) bench/notebooks.py
+	$(PY) bench/site.py
 
 lab: install
 	$(BIN)/jupyter lab

@@ -19,6 +19,11 @@
    nbclient, a ten (zgłoszenie nbclient #312) potrafi czekać do końca limitu czasu na komórce
    z widżetem ``Output``. Wyłączamy synchronizację tego widżetu w trakcie wykonania (stan i tak
    zapisuje się na końcu) – tak samo jak ``scripts/execute_notebooks.py``.
+7. **Dostępność (axe-core, zgłoszenie 10).** ``A11Y_JS`` poprawia to, co axe zgłaszał jako
+   poważne na każdej stronie rozdziału: uchwyty suwaków ipywidgets (``role="slider"``) dostają
+   ``aria-label`` z etykiety widżetu; przycisk trybu kolorów ma polską nazwę, a jego ikony
+   (z własnymi tytułami „Light”, „Dark”) są ukryte przed czytnikiem; obszar wykresu plotly
+   w rysunku do odkrywania ma ``role="group"`` zamiast ``img`` (zawiera przyciski paska plotly).
 5. **Tryb jasny jako domyślny** (``html_context["default_mode"] = "light"``): bez niego motyw
    zapisuje w konsoli błąd „Got invalid theme mode”, a rysunki z białym tłem są czytelniejsze na
    jasnej stronie. Przy okazji: polski tekst alternatywny logo.
@@ -148,6 +153,32 @@ WIDGET_ALT_JS = """
 """
 
 
+A11Y_JS = """
+(function () {
+  function fix() {
+    document.querySelectorAll(".jupyter-widgets [role=slider]:not([aria-label])").forEach(function (h) {
+      var w = h.closest(".widget-slider, .jupyter-widgets");
+      var lab = w && w.querySelector(".widget-label");
+      var text = lab ? lab.textContent.trim().replace(/:$/, "") : "";
+      h.setAttribute("aria-label", text || "Suwak");
+    });
+    document.querySelectorAll(".theme-switch-button").forEach(function (b) {
+      b.setAttribute("aria-label", "Tryb kolorów: jasny, ciemny albo systemowy");
+      b.querySelectorAll("svg, i").forEach(function (i) { i.setAttribute("aria-hidden", "true"); i.removeAttribute("role"); i.removeAttribute("aria-labelledby"); });
+    });
+    document.querySelectorAll(".llmkurs-plot[role=img]").forEach(function (p) { p.setAttribute("role", "group"); });
+  }
+  var pending = false;
+  function schedule() { if (!pending) { pending = true; requestAnimationFrame(function () { pending = false; fix(); }); } }
+  function start() {
+    fix();
+    new MutationObserver(schedule).observe(document.body, {childList: true, subtree: true});
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
+"""
+
+
 def _no_output_widget_sync() -> None:
     import nbclient.output_widget
 
@@ -157,6 +188,7 @@ def _no_output_widget_sync() -> None:
 def setup(app):
     _no_output_widget_sync()
     app.add_js_file(None, body=WIDGET_ALT_JS)
+    app.add_js_file(None, body=A11Y_JS)
     app.connect("config-inited", default_light_mode)
     app.connect("doctree-read", add_missing_alt)
     app.connect("html-page-context", dedupe_scripts, priority=900)

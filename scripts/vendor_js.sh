@@ -117,7 +117,13 @@ cp "$NM/plotly.js-cartesian-dist-min/plotly-cartesian.min.js" "$tmp/plotly.min.j
 
 # js-tiktoken (moduł ES bez słowników; słowniki podaje scripts/export_site_data.py) i moduły kursu.
 mkdir -p "$tmp/js-tiktoken" "$tmp/live"
-cp "$NM/js-tiktoken/dist/lite.js" "$tmp/js-tiktoken/lite.js"
+# dist/lite.js tylko przekazuje dalej klasę z pliku chunk-*.js, który importuje base64-js
+# (moduł CommonJS, przeglądarka go nie wczyta): podmieniamy ten import na atob.
+chunk=$(sed -n "s/.*from '\.\/\(chunk-[^']*\)'.*/\1/p" "$NM/js-tiktoken/dist/lite.js")
+grep -q "^import base64 from 'base64-js';" "$NM/js-tiktoken/dist/$chunk" \
+  || { echo "vendor: js-tiktoken zmienił budowę (brak importu base64-js w $chunk) – popraw scripts/vendor_js.sh." >&2; exit 1; }
+{ echo "const base64 = {toByteArray: (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0))};"
+  grep -v "^import base64 from 'base64-js';" "$NM/js-tiktoken/dist/$chunk"; } > "$tmp/js-tiktoken/lite.js"
 cp "$ROOT"/web/*.js "$tmp/live/"
 
 # Licencje obok plików.
