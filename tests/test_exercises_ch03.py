@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import torch
+
 from llmkurs.embeddings import InputEmbedding, recovery_rate, sinusoidal_positions
 from llmkurs.exercises import ch03
 
@@ -51,3 +53,33 @@ def test_check_4_solution_and_mistakes():
     assert not ch03.check_4(float(pe16[0] @ pe16[2])).ok  # odległość 2
     assert not ch03.check_4(8.0).ok  # odległość 0 daje d/2
     assert not ch03.check_4(None).ok
+
+
+def test_check_5_dictionary_size():
+    from llmkurs.embeddings import recovery_rate
+
+    before = recovery_rate(32, vocab_size=1000, num_samples=500, seed=0)["token"]
+    after = recovery_rate(32, vocab_size=10000, num_samples=500, seed=0)["token"]
+    truth = "wzrośnie" if after > before + 0.01 else "spadnie" if after < before - 0.01 else "bez zmian"
+    assert truth == "spadnie"            # więcej kandydatów w tej samej przestrzeni
+    state = torch.random.get_rng_state()
+    assert ch03.check_5("spadnie").ok
+    assert torch.equal(state, torch.random.get_rng_state())
+    for wrong in ("wzrośnie", "bez zmian", "mniej", None, 0.5):
+        assert not ch03.check_5(wrong).ok
+
+
+def test_check_6_rotation_angle():
+    assert ch03.check_6(3.0).ok
+    assert ch03.check_6(3).ok
+    assert ch03.check_6(0.3, k=3, pair=1, dim=8).ok          # ω_1 = 1/10 dla d = 8
+    fb = ch03.check_6(math.degrees(3.0))
+    assert not fb.ok and "stopniach" in fb.message
+    fb = ch03.check_6(1.0)
+    assert not fb.ok and "jedną pozycję" in fb.message
+    assert not ch03.check_6("trzy").ok and not ch03.check_6(None).ok
+
+
+def test_check_3_hint_uses_the_dimension():
+    fb = ch03.check_3(0.0, dim=24)
+    assert not fb.ok and "24" in fb.message and "16" not in fb.message

@@ -4,7 +4,7 @@
    ``dim = 8``.
 2. :func:`check_2` – liczba parametrów osadzeń pozycyjnych: uczonych w GPT-2 small (1024 × 768)
    i sinusoidalnych.
-3. :func:`check_3` – prognoza: jaki ułamek tokenów odczytamy z sumy w wymiarze 16 (przed
+3. :func:`check_3` – prognoza: jaki ułamek tokenów odczytamy z sumy w wymiarze ``dim`` (w rozdziale 24; przed
    uruchomieniem doświadczenia).
 4. :func:`check_4` – iloczyn skalarny ``PE[p]·PE[p+3]`` dla ``dim = 16``: nie zależy od ``p``.
 """
@@ -67,10 +67,11 @@ def check_3(prognoza, dim: int = 16) -> Feedback:
         return Feedback(False, "podaj ułamek od 0 do 1, np. 0.5 dla połowy.")
     measured = recovery_rate(dim)["token"]
     close = abs(value - measured) <= 0.15
-    msg = f"zmierzony ułamek dla d = {dim}: {measured:.2f}, Twoja prognoza: {value:.2f}."
+    msg = f"zmierzony ułamek dla d = {dim}: {measured:.2f}, prognoza: {value:.2f}."
     if close:
         return Feedback(True, msg + " Trafna prognoza (±0,15).")
-    hint = " Za mało – 16 wymiarów to już sporo miejsca." if value < measured else " Za dużo – 1000 tokenów w 16 wymiarach wciąż się myli."
+    hint = (f" Wynik jest za mały – {dim} wymiarów to już sporo miejsca." if value < measured
+            else f" Wynik jest za duży – 1000 tokenów w {dim} wymiarach wciąż się myli.")
     return Feedback(False, msg + hint)
 
 
@@ -83,5 +84,47 @@ def check_4(iloczyn, dim: int = 16, distance: int = 3) -> Feedback:
         return Feedback(False, "podaj jedną liczbę.")
     ref = sum(math.cos(distance / 10000 ** (2 * i / dim)) for i in range(dim // 2))
     if abs(value - ref) < 1e-3:
-        return Feedback(True, f"Σᵢ cos(3·ωᵢ) = {ref:.4f} – sin a·sin b + cos a·cos b = cos(a − b), więc p znika.")
-    return Feedback(False, "policz (PE[p] * PE[p + 3]).sum() dla kilku p, albo wzorem Σᵢ cos(3 / 10000^(2i/16)).")
+        return Feedback(True, f"Σᵢ cos({distance}·ωᵢ) = {ref:.4f} – sin a·sin b + cos a·cos b = cos(a − b), więc p znika.")
+    return Feedback(False, f"policz (PE[p] * PE[p + {distance}]).sum() dla kilku p, albo wzorem Σᵢ cos({distance} / 10000^(2i/{dim})).")
+
+
+# --------------------------------------------------------------------------- 5
+
+ANSWERS_5 = ("wzrośnie", "spadnie", "bez zmian")
+
+
+def check_5(prognoza, dim: int = 32, vocab_size: int = 10000) -> Feedback:
+    """Prognoza po zmianie komórki doświadczenia: jak zmieni się odczyt tokenu „osobno” w wymiarze
+    ``dim``, gdy słownik urośnie z 1000 do ``vocab_size`` tokenów?"""
+    if prognoza is None:
+        return not_done("prognozę")
+    if not isinstance(prognoza, str) or prognoza.strip().lower() not in ANSWERS_5:
+        return Feedback(False, "prognoza to jeden z napisów: \"wzrośnie\", \"spadnie\" albo \"bez zmian\".")
+    before = recovery_rate(dim, vocab_size=1000, context_length=64, num_samples=500, seed=0)["token"]
+    after = recovery_rate(dim, vocab_size=vocab_size, context_length=64, num_samples=500, seed=0)["token"]
+    truth = "wzrośnie" if after > before + 0.01 else "spadnie" if after < before - 0.01 else "bez zmian"
+    msg = f"przy d = {dim}: słownik 1000 → {before:.3f}, słownik {vocab_size} → {after:.3f}, czyli {truth}."
+    if prognoza.strip().lower() == truth:
+        return Feedback(True, msg + " Więcej wektorów tokenów w tej samej przestrzeni to więcej kandydatów, z którymi suma może się pomylić.")
+    return Feedback(False, msg + " Pomyśl: ilu kandydatów ma odczyt „najbliższy wektor tokenu”, gdy słownik rośnie?")
+
+
+# --------------------------------------------------------------------------- 6
+
+
+def check_6(kat, k: int = 3, pair: int = 0, dim: int = 8) -> Feedback:
+    """Kąt (w radianach), o jaki obraca się para ``pair`` sinusoid przy przejściu o ``k`` pozycji."""
+    if kat is None:
+        return not_done("kąt")
+    value = _number(kat)
+    if value is None:
+        return Feedback(False, "podaj jedną liczbę – kąt w radianach.")
+    omega = 1 / 10000 ** (2 * pair / dim)
+    ref = k * omega
+    if abs(value - ref) < 1e-3:
+        return Feedback(True, f"kąt = k·ω_{pair} = {k}·{omega:g} = {ref:.4f} rad – niezależnie od p, od którego zaczynamy.")
+    if abs(value - math.degrees(ref)) < 1e-2:
+        return Feedback(False, "to kąt w stopniach; podaj go w radianach (k·ω).")
+    if abs(value - omega) < 1e-3:
+        return Feedback(False, f"to obrót o jedną pozycję; przejście o {k} pozycji to {k} takie obroty.")
+    return Feedback(False, f"para i obraca się o ω_i = 1/10000^(2i/d) na pozycję, więc o k·ω_i przy przejściu o k pozycji (tu k = {k}, i = {pair}, d = {dim}).")
