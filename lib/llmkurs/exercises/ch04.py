@@ -1,4 +1,4 @@
-"""Ćwiczenia rozdziału 4 (naiwna samo-uwaga) z automatycznym sprawdzaniem.
+"""Ćwiczenia rozdziału 4 (naiwna samouwaga) z automatycznym sprawdzaniem.
 
 Każda funkcja ``check_N`` przyjmuje odpowiedź studenta i zwraca
 :class:`~llmkurs.exercises.common.Feedback` (nigdy nie zgłasza wyjątku). Odpowiedzi wzorcowe
@@ -34,20 +34,31 @@ def _softmax_ref(v: torch.Tensor) -> torch.Tensor:
     return torch.tensor([a / sum(e) for a in e])
 
 
+#: Siódmy token ćwiczeń 1 i 3 („dalej”), dopisany do zdania z książki – jego wyników nie ma w wydrukach.
+EXTRA_TOKEN = (0.50, 0.10, 0.90)
+
+
+def extended_inputs() -> torch.Tensor:
+    """Wektory zdania z książki z dopisanym siódmym tokenem :data:`EXTRA_TOKEN` (kształt (7, 3))."""
+    return torch.cat([example_inputs(), torch.tensor([EXTRA_TOKEN])])
+
+
 def check_1(wyniki_1) -> Feedback:
-    """Wyniki uwagi (iloczyny skalarne) dla zapytania ``x^(1)`` ze wszystkimi tokenami: kształt (6,)."""
-    x = example_inputs()
-    t = _tensor(wyniki_1, (6,))
+    """Wyniki uwagi (iloczyny skalarne) dopisanego tokenu ``x^(7)`` ze wszystkimi siedmioma tokenami: kształt (7,)."""
+    x = extended_inputs()
+    t = _tensor(wyniki_1, (7,))
     if isinstance(t, Feedback):
         return t
-    ref = torch.tensor([sum(float(a) * float(b) for a, b in zip(x[0], row)) for row in x])
+    ref = torch.tensor([sum(float(a) * float(b) for a, b in zip(x[6], row)) for row in x])
     if torch.allclose(t, ref, atol=1e-3):
-        return Feedback(True, f"wyniki ω₁ᵢ = {[round(v, 4) for v in ref.tolist()]}; największy jest wynik tokenu z samym sobą.")
-    if torch.allclose(t, x @ x[1], atol=1e-3):
-        return Feedback(False, "to wyniki dla x^(2) (inputs[1]); zapytaniem ma być pierwszy token, inputs[0].")
+        best = int(ref.argmax())
+        who = "z samym sobą" if best == 6 else f"z tokenem nr {best + 1}"
+        return Feedback(True, f"wyniki ω₇ᵢ = {[round(v, 4) for v in ref.tolist()]}; największy jest wynik {who}.")
+    if torch.allclose(t, x @ x[0], atol=1e-3):
+        return Feedback(False, "to wyniki dla x^(1) (x7[0]); zapytaniem ma być dopisany token, x7[6].")
     if torch.allclose(t, _softmax_ref(ref), atol=1e-3):
         return Feedback(False, "to już wagi po softmaksie; tu chodzi o surowe wyniki (same iloczyny skalarne).")
-    return Feedback(False, "policz iloczyn skalarny inputs[0] z każdym wierszem inputs, np. inputs @ inputs[0].")
+    return Feedback(False, "policz iloczyn skalarny x7[6] z każdym wierszem x7, np. x7 @ x7[6].")
 
 
 def check_2(moj_softmax) -> Feedback:
@@ -77,24 +88,24 @@ def check_2(moj_softmax) -> Feedback:
     return Feedback(True, "twój softmax zgadza się ze wzorem także dla 1000, 1001, 1002 – bez przepełnienia.")
 
 
-def check_3(kontekst_5) -> Feedback:
-    """Wektor kontekstu ``z^(5)`` (token „od”, indeks 4) w uwadze naiwnej: kształt (3,)."""
-    x = example_inputs()
-    t = _tensor(kontekst_5, (3,))
+def check_3(kontekst_7) -> Feedback:
+    """Wektor kontekstu ``z^(7)`` dopisanego tokenu w uwadze naiwnej na siedmiu tokenach: kształt (3,)."""
+    x = extended_inputs()
+    t = _tensor(kontekst_7, (3,))
     if isinstance(t, Feedback):
         return t
-    w = _softmax_ref(x @ x[4])
+    w = _softmax_ref(x @ x[6])
     ref = w @ x
     if torch.allclose(t, ref, atol=1e-3):
-        return Feedback(True, f"z⁽⁵⁾ = {[round(v, 4) for v in ref.tolist()]}.")
-    if torch.allclose(t, (x @ x[4]) @ x, atol=1e-3):
-        return Feedback(False, "użyłeś surowych wyników zamiast wag: najpierw softmax, potem suma ważona wektorów.")
-    w2 = _softmax_ref(x @ x[1])
-    if torch.allclose(t, w2 @ x, atol=1e-3):
-        return Feedback(False, "to wektor kontekstu z⁽²⁾; token „od” to inputs[4] (liczymy od zera).")
-    if torch.allclose(t, x[4], atol=1e-3):
-        return Feedback(False, "to sam wektor wejściowy x⁽⁵⁾; wektor kontekstu to średnia ważona wszystkich wejść.")
-    return Feedback(False, "policz wagi = softmax(inputs @ inputs[4]) i potem wagi @ inputs.")
+        return Feedback(True, f"z⁽⁷⁾ = {[round(v, 4) for v in ref.tolist()]} – średnia wektorów siedmiu tokenów z wagami {[round(v, 2) for v in w.tolist()]}.")
+    if torch.allclose(t, (x @ x[6]) @ x, atol=1e-3):
+        return Feedback(False, "wynik jest sumą ważoną surowych wyników zamiast wag: najpierw softmax, potem suma ważona wektorów.")
+    x6 = example_inputs()
+    if torch.allclose(t, _softmax_ref(x6 @ x[6]) @ x6, atol=1e-3):
+        return Feedback(False, "w sumie brakuje samego dopisanego tokenu: wagi i suma idą po wszystkich siedmiu wierszach x7.")
+    if torch.allclose(t, x[6], atol=1e-3):
+        return Feedback(False, "to sam wektor wejściowy x⁽⁷⁾; wektor kontekstu to średnia ważona wszystkich wejść.")
+    return Feedback(False, "policz wagi = softmax(x7 @ x7[6]) i potem wagi @ x7.")
 
 
 def check_4(wagi_t) -> Feedback:
@@ -107,7 +118,72 @@ def check_4(wagi_t) -> Feedback:
     if torch.allclose(t, ref, atol=1e-3):
         return Feedback(True, f"wagi {[round(v, 4) for v in ref.tolist()]}: niższa temperatura wyostrza rozkład.")
     if torch.allclose(t, _softmax_ref(scores * 0.5), atol=1e-3):
-        return Feedback(False, "pomnożyłeś przez T; wyniki dzielimy przez temperaturę: softmax(ω / T).")
+        return Feedback(False, "wynik jest pomnożony przez T; wyniki dzielimy przez temperaturę: softmax(ω / T).")
     if torch.allclose(t, _softmax_ref(scores), atol=1e-3):
         return Feedback(False, "to softmax przy T = 1; podziel najpierw wyniki przez 0.5.")
     return feedback(False, "", "policz softmax(torch.tensor([2.0, 1.0, 0.1]) / 0.5).")
+
+
+# --------------------------------------------------------------------------- 5 i 6
+
+#: Permutacja wierszy z ćwiczeń 5 i 6 (odwrócona kolejność tokenów).
+PERM = [5, 4, 3, 2, 1, 0]
+
+
+def exercise_positions() -> torch.Tensor:
+    """Stałe wektory pozycji do ćwiczenia 6 (6 × 3): pozycja p ma współrzędne 0,3·p·[1, −1, 0,5]."""
+    return 0.3 * torch.arange(6.0)[:, None] * torch.tensor([1.0, -1.0, 0.5])
+
+
+def _naive(x: torch.Tensor) -> torch.Tensor:
+    return torch.stack([_softmax_ref(x @ q) for q in x]) @ x
+
+
+def _prediction(value):
+    return value if isinstance(value, bool) else None
+
+
+def check_5(kontekst_perm, prognoza) -> Feedback:
+    """Uwaga naiwna na wierszach przestawionych permutacją :data:`PERM` i prognoza: czy wynik to
+    te same wektory kontekstu, przestawione tak samo (``Z[PERM]``)?"""
+    if kontekst_perm is None or prognoza is None:
+        return not_done("wynik i prognozę (True albo False)")
+    if _prediction(prognoza) is None:
+        return Feedback(False, "prognoza to True (wynik = Z przestawione tak samo) albo False.")
+    x = example_inputs()
+    t = _tensor(kontekst_perm, (6, 3))
+    if isinstance(t, Feedback):
+        return t
+    ref, z = _naive(x[PERM]), _naive(x)
+    if torch.allclose(t, z, atol=1e-3):
+        return Feedback(False, "to wektory kontekstu dla zdania w zwykłej kolejności: w komórce zamień inputs na inputs[PERM].")
+    if not torch.allclose(t, ref, atol=1e-3):
+        return Feedback(False, "to nie jest uwaga naiwna na inputs[PERM]: policz softmax(X Xᵀ) @ X dla X = inputs[PERM].")
+    same = bool(torch.allclose(ref, z[PERM], atol=1e-5))
+    if prognoza == same:
+        return Feedback(True, "wynik to dokładnie Z[PERM]: uwaga naiwna nie widzi kolejności – przestawienie tokenów tylko przestawia wiersze wyniku "
+                              "(mówimy, że jest ekwiwariantna względem permutacji).")
+    return Feedback(False, "wynik jest poprawny, ale prognoza nie: porównaj go z Z[PERM] (torch.allclose) – każdy wiersz zależy tylko od zbioru wektorów, nie od ich kolejności.")
+
+
+def check_6(kontekst_pos_perm, prognoza) -> Feedback:
+    """Jak :func:`check_5`, ale z pozycjami dodanymi po przestawieniu: ``X = inputs[PERM] + P``.
+    Prognoza: czy wynik to nadal ``Z_P[PERM]`` dla ``Z_P`` = uwaga naiwna na ``inputs + P``?"""
+    if kontekst_pos_perm is None or prognoza is None:
+        return not_done("wynik i prognozę (True albo False)")
+    if _prediction(prognoza) is None:
+        return Feedback(False, "prognoza to True (wynik = Z_P przestawione tak samo) albo False.")
+    x, pos = example_inputs(), exercise_positions()
+    t = _tensor(kontekst_pos_perm, (6, 3))
+    if isinstance(t, Feedback):
+        return t
+    ref = _naive(x[PERM] + pos)
+    if torch.allclose(t, _naive(x[PERM] + pos[PERM]), atol=1e-3) or torch.allclose(t, _naive(x + pos)[PERM], atol=1e-3):
+        return Feedback(False, "pozycje przestawiają się razem z tokenami: pozycja zależy od miejsca, więc dodaj P do inputs[PERM] bez przestawiania P.")
+    if not torch.allclose(t, ref, atol=1e-3):
+        return Feedback(False, "policz uwagę naiwną na X = inputs[PERM] + pozycje (pozycje bez przestawiania).")
+    same = bool(torch.allclose(ref, _naive(x + pos)[PERM], atol=1e-5))
+    if prognoza == same:
+        return Feedback(True, "z pozycjami przestawione zdanie daje inne wektory kontekstu niż przestawione wiersze: "
+                              "ten sam token na innym miejscu ma inny wektor, więc kolejność zaczyna mieć znaczenie.")
+    return Feedback(False, "wynik jest poprawny, ale prognoza nie: porównaj go z Z_P[PERM] – po dodaniu pozycji token na innym miejscu ma inny wektor.")

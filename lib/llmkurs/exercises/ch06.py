@@ -42,7 +42,7 @@ def check_1(maska) -> Feedback:
     if torch.equal(m, torch.tril(torch.ones(4, 4, dtype=torch.float64))):
         return Feedback(False, "to maska tego, co zostaje (torch.tril); tu chcemy zaznaczyć to, co ukrywamy – przyszłość nad przekątną.")
     if torch.equal(m, torch.triu(torch.ones(4, 4, dtype=torch.float64))):
-        return Feedback(False, "zamaskowałeś też przekątną, a token może patrzeć na samego siebie: użyj diagonal=1.")
+        return Feedback(False, "zamaskowana jest też przekątna, a token może patrzeć na samego siebie: użyj diagonal=1.")
     if torch.equal(m, torch.tril(torch.ones(4, 4, dtype=torch.float64), diagonal=-1)):
         return Feedback(False, "ukrywasz przeszłość zamiast przyszłości: jedynki mają być nad przekątną, nie pod nią.")
     return Feedback(False, "jedynki (True) mają stać dokładnie nad przekątną: w wierszu i w kolumnach i+1, i+2, …")
@@ -71,7 +71,7 @@ def check_2(wagi) -> Feedback:
     if torch.allclose(w, ref, atol=1e-4):
         return Feedback(True, "przyszłość ma wagę 0, a każdy wiersz sumuje się do 1.")
     if torch.allclose(w, torch.softmax(scores, dim=-1).masked_fill(mask, 0.0), atol=1e-4):
-        return Feedback(False, "wyzerowałeś przyszłość po softmaksie, ale nie znormalizowałeś wierszy ponownie – sumy są mniejsze od 1.")
+        return Feedback(False, "przyszłość jest wyzerowana po softmaksie, ale wiersze nie są ponownie znormalizowane – sumy są mniejsze od 1.")
     if torch.allclose(w, torch.softmax(scores.masked_fill(mask, 0.0), dim=-1), atol=1e-4):
         return Feedback(False, "zero przed softmaksem to nie to samo co −∞: exp(0) = 1, więc przyszłość dalej dostaje wagę. Użyj -torch.inf.")
     if torch.allclose(w, torch.softmax(scores.masked_fill(mask, -torch.inf), dim=0), atol=1e-4):
