@@ -1,5 +1,7 @@
 """Ćwiczenia rozdziału 5: rozwiązania z notatnika przechodzą, typowe błędy nie."""
 
+import math
+
 import torch
 
 from llmkurs.attention import example_inputs, softmax
@@ -32,7 +34,7 @@ def test_ex1():
     wq, wk, wv = book(4)
     assert check_1(inputs @ wk, inputs @ wv).ok
     assert "W_query" in check_1(inputs @ wq, inputs @ wv).message
-    assert "zamieniłeś" in check_1(inputs @ wv, inputs @ wk).message
+    assert "zamienione" in check_1(inputs @ wv, inputs @ wk).message
     wq2, wk2, wv2 = book(2)
     fb = check_1(inputs @ wk2, inputs @ wv2)
     assert not fb.ok and "d_out = 4" in fb.message
@@ -84,6 +86,40 @@ def test_ex3():
 
 
 def test_ex4():
-    assert check_4(8).ok and check_4(8.1).ok
-    assert "wariancja" in check_4(64).message
-    assert not check_4(1).ok and not check_4("osiem").ok
+    from llmkurs.exercises.ch05 import check_4
+
+    assert check_4(10).ok and check_4(10.2).ok
+    fb = check_4(100)
+    assert not fb.ok and "wariancja" in fb.message
+    assert not check_4(8).ok                         # wartość d_k = 64 z tabeli nie pasuje
+    assert not check_4(1).ok and not check_4("x").ok
+    q = torch.randn(20000, 100, generator=torch.Generator().manual_seed(1))
+    k = torch.randn(20000, 100, generator=torch.Generator().manual_seed(2))
+    assert abs(float((q * k).sum(-1).std()) - 10) < 0.3      # niezależny pomiar
+
+
+def test_ex5_designed_verb_head():
+    from llmkurs.exercises.ch05 import check_5, verb_weights
+
+    w3 = verb_weights(3.0)
+    assert torch.allclose(w3.sum(-1), torch.ones(5))
+    assert int(w3[0].argmax()) in (1, 4)                      # czasowniki wygrywają
+    e = math.exp(3 / math.sqrt(3))
+    assert abs(float(w3[0, 1] + w3[0, 4]) - 2 * e / (2 * e + 3)) < 1e-5   # policzone ręcznie
+    assert check_5(True).ok and not check_5(False).ok        # siła 10: 2e^(10/√3)/(…) > 0,99
+    assert check_5(False, scale=3.0).ok
+    assert not check_5("tak").ok
+
+
+def test_ex6_symmetric_scores():
+    from llmkurs.exercises.ch05 import check_6
+
+    torch.manual_seed(123)
+    w_q, w_k = torch.rand(3, 2), torch.rand(3, 2)
+    state = torch.random.get_rng_state()
+    sym = (inputs @ w_q) @ (inputs @ w_q).T
+    assert check_6(sym, True).ok
+    assert torch.equal(state, torch.random.get_rng_state())
+    assert not check_6(sym, False).ok
+    assert not check_6((inputs @ w_q) @ (inputs @ w_k).T, False).ok
+    assert not check_6(sym[:3], True).ok
