@@ -63,3 +63,33 @@ def test_check_4_renormalised_row():
     assert not ch06.check_4([1.0, 0.0, 0.0, 0.0]).ok
     assert not ch06.check_4([0.4, 0.6]).ok
     assert not ch06.check_4(None).ok
+
+
+
+def test_check_5_leak_rows():
+    assert ch06.check_5(2).ok
+    assert ch06.check_5(4, pozycja=4).ok
+    fb = ch06.check_5(3)
+    assert not fb.ok and "samego siebie" in fb.message
+    assert not ch06.check_5(0).ok and not ch06.check_5(True).ok and not ch06.check_5(None).ok
+
+
+def test_check_5_matches_the_mechanism():
+    from llmkurs.attention import CausalAttention
+
+    torch.manual_seed(0)
+    ca = CausalAttention(d_in=4, d_out=4, context_length=6, dropout=0.0)
+    x = torch.rand(1, 6, 4)
+    y = x.clone()
+    y[0, 2] += 1.0                                   # zmiana tokenu na pozycji 2
+    same = (ca(x)[0] - ca(y)[0]).abs().max(dim=-1).values < 1e-7
+    assert same.tolist() == [True, True, False, False, False, False]
+    assert ch06.check_5(int(same.sum())).ok
+
+
+def test_check_6_first_row():
+    ref = torch.softmax(torch.tensor([2.0, -torch.inf, -torch.inf]), dim=-1)
+    assert ch06.check_6(ref).ok and ch06.check_6([1, 0, 0]).ok
+    fb = ch06.check_6([0.7311, 0.2689, 0.0])
+    assert not fb.ok and "drugiego" in fb.message
+    assert not ch06.check_6([0.245, 0.09, 0.665]).ok and not ch06.check_6(None).ok

@@ -118,3 +118,39 @@ def check_4(wiersz) -> Feedback:
 
 
 __all__ = ["EXERCISE_TOKENS", "ROW_BEFORE", "check_1", "check_2", "check_3", "check_4", "exercise_scores", "feedback", "reference_weights"]
+
+
+# --------------------------------------------------------------------------- 5 i 6
+
+
+def check_5(prognoza, pozycja: int = 2) -> Feedback:
+    """Test przecieku po zmianie komórki: token na pozycji ``pozycja`` (od zera) zmieniony –
+    ile pierwszych wierszy wyniku modelu z maską zostanie identycznych?"""
+    if prognoza is None:
+        return not_done("prognozę (liczbę wierszy)")
+    if isinstance(prognoza, bool) or not isinstance(prognoza, int):
+        return Feedback(False, "prognozą jest liczba całkowita – liczba wierszy, które się nie zmienią.")
+    if prognoza == pozycja:
+        return Feedback(True, f"wiersze 0…{pozycja - 1} patrzą tylko na tokeny przed pozycją {pozycja}, więc się nie zmieniają; "
+                              f"wiersz {pozycja} i dalsze widzą zmieniony token.")
+    if prognoza == pozycja + 1:
+        return Feedback(False, "o jeden za dużo: wiersz zmienionego tokenu też się zmienia – token widzi samego siebie (przekątna zostaje).")
+    if prognoza == 0:
+        return Feedback(False, "z maską wcześniejsze wiersze nie widzą zmienionego tokenu – bez maski zmieniłyby się wszystkie.")
+    return Feedback(False, "policz, które wiersze mogą patrzeć na pozycję zmienionego tokenu: wiersz i widzi pozycje 0…i.")
+
+
+def check_6(wiersz) -> Feedback:
+    """Wiersz wag **pierwszego** tokenu po masce i softmaksie dla wyników [2, 1, 3]."""
+    t = _as_tensor(wiersz)
+    if t is None:
+        return not_done("wiersz wag") if wiersz is None else Feedback(False, "podaj trzy liczby (listę albo tensor).")
+    t = t.reshape(-1)
+    if t.numel() != 3:
+        return Feedback(False, f"wiersz ma mieć 3 liczby (jedna na token), a ma {t.numel()}.")
+    t = t.float()
+    if torch.allclose(t, torch.tensor([1.0, 0.0, 0.0]), atol=1e-4):
+        return Feedback(True, "pierwszy token widzi tylko siebie, więc po masce cała waga (1) idzie na niego – niezależnie od wyników.")
+    if torch.allclose(t, torch.tensor([0.7311, 0.2689, 0.0]), atol=1e-3):
+        return Feedback(False, "to wiersz drugiego tokenu (widzi dwa tokeny); pierwszy widzi tylko siebie.")
+    return Feedback(False, "zamaskuj wszystko poza pierwszą kolumną (-inf) i policz softmax: co zostaje z rozkładu po jednym tokenie?")
