@@ -1,134 +1,248 @@
 """Wytrenuj mały GPT kursu (rozdział 9) i zapisz go w ``lib/llmkurs/resources/mini_gpt/``.
 
-Dane: część treningowa korpusu (``load_documents("train")``, dokumenty rozdzielone tokenem
-``<|endoftext|>``), zakodowana tokenizerem kursu. Część odłożona (``load_corpus("heldout")``)
-służy wyłącznie do mierzenia straty – model nigdy się na niej nie uczy.
+Dane: część treningowa korpusu (``load_documents("train")``), każdy dokument poprzedzony tokenem
+``<|endoftext|>``, zakodowana tokenizatorem kursu. Część odłożona (``load_documents("heldout")``)
+służy wyłącznie do mierzenia straty i do wyboru punktu kontrolnego (ang. *checkpoint*) z
+najmniejszą stratą odłożoną – model nigdy się na niej nie uczy.
 
-Trening jest deterministyczny: ziarno 123 (wagi, losowanie okien, dropout), jeden wątek
-obliczeń (``torch.set_num_threads(1)``), deterministyczne algorytmy PyTorcha. Na 2 rdzeniach trwa
-kilka minut. Na końcu skrypt drukuje czas, końcowe straty i rozmiar pliku wag.
+Przepis (wybrany pomiarami, zob. ``scripts/recipe_search.py`` i ``recipe_log.json``) siedzi
+w :data:`RECIPE`. Trening jest deterministyczny: ziarno 123 (wagi, losowanie okien, dropout),
+stała liczba wątków (2), deterministyczne algorytmy PyTorcha, liczba kroków ustalona z góry (nie
+czas). Współczynnik uczenia: rozgrzewka liniowa, potem spadek kosinusowy do 10 %.
 
-Zapisuje: ``config.json`` (konfiguracja ``GPTConfig``), ``model.safetensors`` (same tensory,
-bez pickle) i ``training_log.json`` (strata w każdym kroku i strata odłożona co ``--eval-every``
-kroków, do wykresu w rozdziale).
+Zapisuje: ``config.json`` (``GPTConfig``), ``model.safetensors`` (same tensory, bez pickle)
+i ``training_log.json`` (strata w każdym kroku, strata odłożona co ``eval_every`` kroków,
+odciski palców wejść: korpus, tokenizator, przepis – ``--check`` porównuje je z obecnymi).
 
-Użycie: ``python scripts/train_mini_gpt.py [--steps 1000] [--out FOLDER]``.
+Użycie::
+
+    python scripts/train_mini_gpt.py                 # pełny trening (ok. 40 minut na 2 rdzeniach)
+    python scripts/train_mini_gpt.py --check         # czy zapisany model pasuje do korpusu i tokenizatora
+    python scripts/train_mini_gpt.py --steps 200 --out /tmp/m --set emb_dim=128   # próba
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import hashlib
 import json
 import math
 import os
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from llmkurs.corpus import load_corpus, load_documents  # noqa: E402
+from llmkurs.corpus import load_documents  # noqa: E402
 from llmkurs.model import (  # noqa: E402
     MINI_GPT_DIR,
     GPTConfig,
     GPTModel,
+    calc_loss_batch,
+    corpus_nll,
     count_parameters,
     load_model,
     save_model,
-    text_loss,
-    train_steps,
 )
-from llmkurs.tokenizer import (  # noqa: E402
-    ENDOFTEXT,
-    polish_tokenizer,
-    tokenizer_fingerprint,  # noqa: E402
-)
+from llmkurs.tokenizer import ENDOFTEXT, polish_tokenizer, tokenizer_fingerprint  # noqa: E402
 
 SEED = 123
+THREADS = 2
+
+#: Przepis treningu: architektura i optymalizacja (wartości wybrane pomiarem).
+RECIPE = {
+    "context_length": 128,
+    "emb_dim": 256,
+    "n_heads": 8,
+    "n_layers": 4,
+    "drop_rate": 0.2,
+    "qkv_bias": False,
+    "tie_weights": True,
+    "steps": 6000,
+    "batch_size": 32,
+    "lr": 2e-3,
+    "min_lr_ratio": 0.1,
+    "warmup": 200,
+    "weight_decay": 0.1,
+    "eval_every": 250,
+}
+
+CONFIG_KEYS = ("context_length", "emb_dim", "n_heads", "n_layers", "drop_rate", "qkv_bias", "tie_weights")
 
 
-def mini_config(vocab_size: int) -> GPTConfig:
-    """Konfiguracja małego GPT kursu (ok. 1,8 mln parametrów, ok. 7 MB w float32)."""
-    return GPTConfig(vocab_size=vocab_size, context_length=64, emb_dim=128, n_heads=4, n_layers=4,
-                     drop_rate=0.25, qkv_bias=False)
+def corpus_fingerprint() -> str:
+    """sha256 tekstów części treningowej i odłożonej (z nazwami części)."""
+    h = hashlib.sha256()
+    for split in ("train", "heldout"):
+        h.update(split.encode())
+        for doc in load_documents(split):
+            h.update(doc.encode("utf-8"))
+            h.update(b"\0")
+    return h.hexdigest()
 
 
-def unigram_loss(train_ids: list[int], heldout_ids: list[int], vocab_size: int) -> float:
-    """Strata modelu unigramowego (częstości tokenów z treningu, wygładzanie +1) na części odłożonej."""
-    counts = Counter(train_ids)
-    total = len(train_ids) + vocab_size
-    targets = heldout_ids[1:]
-    return -sum(math.log((counts[t] + 1) / total) for t in targets) / len(targets)
+def recipe_fingerprint(recipe: dict) -> str:
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def encode_documents(tokenizer, split: str) -> list[list[int]]:
+    bos = tokenizer.special_tokens[ENDOFTEXT]
+    return [[bos, *tokenizer.encode(doc)] for doc in load_documents(split)]
+
+
+def lr_at(step: int, recipe: dict) -> float:
+    lr, warmup, steps = recipe["lr"], recipe["warmup"], recipe["steps"]
+    if warmup and step < warmup:
+        return lr * (step + 1) / warmup
+    progress = (step - warmup) / max(1, steps - warmup)
+    low = recipe["min_lr_ratio"]
+    return lr * (low + (1 - low) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def train(recipe: dict, tokenizer, log=print, threads: int = THREADS) -> tuple[GPTModel, dict]:
+    """Trening według przepisu; zwraca model z najlepszego punktu kontrolnego i dziennik."""
+    torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True)
+    train_docs = encode_documents(tokenizer, "train")
+    held_docs = encode_documents(tokenizer, "heldout")
+    train_ids = torch.tensor([t for d in train_docs for t in d], dtype=torch.long)
+    held_chars = sum(len(d) for d in load_documents("heldout"))
+    cfg = GPTConfig(vocab_size=tokenizer.n_vocab, **{k: recipe[k] for k in CONFIG_KEYS})
+    ctx, bsz = cfg.context_length, recipe["batch_size"]
+    log(f"tokeny: treningowe {train_ids.numel()}, odłożone {sum(len(d) - 1 for d in held_docs)}; słownik {cfg.vocab_size}")
+
+    torch.manual_seed(SEED)
+    model = GPTModel(cfg)
+    model.set_keep_weights(False)
+    log(f"parametry: {count_parameters(model):,}".replace(",", " "))
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        (decay if p.dim() >= 2 and "pos_emb" not in name else no_decay).append(p)
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": recipe["weight_decay"]},
+                                   {"params": no_decay, "weight_decay": 0.0}], lr=recipe["lr"], betas=(0.9, 0.95))
+    gen = torch.Generator().manual_seed(SEED)
+    history = {"step": [], "train_loss": [], "eval_step": [], "heldout_loss": [], "heldout_nats_per_char": [],
+               "eval_seconds": []}
+    best = (math.inf, 0, None)
+    start = time.perf_counter()
+    model.train()
+    for step in range(recipe["steps"]):
+        for group in optimizer.param_groups:
+            group["lr"] = lr_at(step, recipe)
+        starts = torch.randint(0, train_ids.numel() - ctx - 1, (bsz,), generator=gen)
+        idx = starts.unsqueeze(1) + torch.arange(ctx + 1)
+        chunk = train_ids[idx]
+        loss = calc_loss_batch(chunk[:, :-1], chunk[:, 1:], model)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        history["step"].append(step + 1)
+        history["train_loss"].append(round(loss.item(), 4))
+        if (step + 1) % recipe["eval_every"] == 0 or step + 1 == recipe["steps"]:
+            total, count = corpus_nll(model, held_docs)
+            model.train()
+            held, per_char = total / count, total / held_chars
+            elapsed = time.perf_counter() - start
+            history["eval_step"].append(step + 1)
+            history["heldout_loss"].append(round(held, 4))
+            history["heldout_nats_per_char"].append(round(per_char, 4))
+            history["eval_seconds"].append(round(elapsed, 1))
+            if held < best[0]:
+                best = (held, step + 1, copy.deepcopy(model.state_dict()))
+            recent = history["train_loss"][-recipe["eval_every"]:]
+            log(f"krok {step + 1:5d} ({elapsed / 60:5.1f} min): strata treningowa {sum(recent) / len(recent):.3f}, "
+                f"odłożona {held:.4f} nat/token = {per_char:.4f} nat/znak")
+    model.load_state_dict(best[2])
+    model.eval()
+    history["best_step"] = best[1]
+    history["best_heldout_loss"] = round(best[0], 4)
+    history["seconds"] = round(time.perf_counter() - start, 1)
+    return model, history
+
+
+def fingerprints(tokenizer, recipe: dict) -> dict:
+    return {"corpus_sha256": corpus_fingerprint(), "tokenizer_sha256": tokenizer_fingerprint(),
+            "recipe_sha256": recipe_fingerprint(recipe)}
+
+
+def check(folder: Path) -> int:
+    """Czy zapisany model powstał z obecnego korpusu, tokenizatora i przepisu (odciski palców)."""
+    log = json.loads((folder / "training_log.json").read_text(encoding="utf-8"))
+    want = fingerprints(polish_tokenizer(), RECIPE)
+    stale = [k for k, v in want.items() if log.get(k) != v]
+    if log.get("weights_sha256") != file_sha256(folder / "model.safetensors"):
+        stale.append("weights_sha256")
+    if stale:
+        print("Mały GPT jest nieaktualny (" + ", ".join(stale) + "): uruchom python scripts/train_mini_gpt.py.")
+        return 1
+    print("Mały GPT pasuje do korpusu, tokenizatora i przepisu.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Trening małego GPT kursu.")
-    parser.add_argument("--steps", type=int, default=1000)
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--eval-every", type=int, default=50)
     parser.add_argument("--out", type=Path, default=MINI_GPT_DIR)
+    parser.add_argument("--steps", type=int, help="inna liczba kroków (próby; zapis nie w pakiecie)")
+    parser.add_argument("--set", action="append", default=[], metavar="KLUCZ=WARTOŚĆ",
+                        help="zmień pole przepisu (próby), np. --set emb_dim=192")
+    parser.add_argument("--check", action="store_true", help="tylko sprawdź odciski palców zapisanego modelu")
+    parser.add_argument("--threads", type=int, default=THREADS, help="liczba wątków (próby równoległe)")
     args = parser.parse_args(argv)
+    if args.check:
+        return check(args.out)
 
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-    start = time.perf_counter()
+    recipe = dict(RECIPE)
+    if args.steps:
+        recipe["steps"] = args.steps
+    for item in args.set:
+        key, _, value = item.partition("=")
+        if key not in recipe:
+            parser.error(f"nieznane pole przepisu: {key}")
+        recipe[key] = json.loads(value)
+    if (recipe != RECIPE or args.threads != THREADS) and args.out.resolve() == MINI_GPT_DIR.resolve():
+        parser.error("przepis różny od RECIPE: zapisz próbę gdzie indziej (--out)")
 
     tokenizer = polish_tokenizer()
-    train_ids = tokenizer.encode(ENDOFTEXT.join(load_documents("train")), allowed_special={ENDOFTEXT})
-    heldout_ids = tokenizer.encode(load_corpus("heldout"))
-    cfg = mini_config(tokenizer.n_vocab)
-    print(f"tokeny: treningowe {len(train_ids)}, odłożone {len(heldout_ids)}; słownik {cfg.vocab_size}")
-
-    torch.manual_seed(SEED)
-    model = GPTModel(cfg)
-    model.set_keep_weights(False)  # szybka uwaga PyTorcha (bez zapamiętywania wag)
-    print(f"parametry: {count_parameters(model):,}".replace(",", " "))
-
-    history = train_steps(model, train_ids, heldout_ids, steps=args.steps, batch_size=args.batch_size,
-                          lr=args.lr, weight_decay=0.1, warmup=30, eval_every=args.eval_every,
-                          seed=SEED, log=print)
+    model, history = train(recipe, tokenizer, threads=args.threads)
     model.set_keep_weights(True)
-
     args.out.mkdir(parents=True, exist_ok=True)
     save_model(model, args.out)
-    (args.out / "model.safetensors").chmod(0o644)  # safetensors zapisuje z prawami 0600
+    weights = args.out / "model.safetensors"
+    weights.chmod(0o644)  # safetensors zapisuje z prawami 0600
     # sprawdzenie: wczytany model daje tę samą stratę odłożoną
-    heldout = text_loss(load_model(args.out), heldout_ids)
-    train_eval = text_loss(model, train_ids)
-    uniform = math.log(cfg.vocab_size)
-    unigram = unigram_loss(train_ids, heldout_ids, cfg.vocab_size)
-    seconds = time.perf_counter() - start
-    size = (args.out / "model.safetensors").stat().st_size
-
+    held_docs = encode_documents(tokenizer, "heldout")
+    total, count = corpus_nll(load_model(args.out), held_docs)
+    reloaded = total / count
     log = {
-        "config": cfg.to_dict(),
+        "config": model.cfg.to_dict(),
+        "recipe": recipe,
         "seed": SEED,
-        "batch_size": args.batch_size,
-        "lr": args.lr,
-        "train_tokens": len(train_ids),
-        "heldout_tokens": len(heldout_ids),
         "parameters": count_parameters(model),
+        "train_tokens": sum(len(d) for d in encode_documents(tokenizer, "train")),
+        "heldout_tokens": count,
+        "heldout_chars": sum(len(d) for d in load_documents("heldout")),
         **history,
-        "final_train_loss": round(train_eval, 4),
-        "final_heldout_loss": round(heldout, 4),
-        "uniform_loss": round(uniform, 4),
-        "unigram_loss": round(unigram, 4),
-        "seconds": round(seconds, 1),
-        "tokenizer_sha256": tokenizer_fingerprint(),
+        "final_heldout_loss": round(reloaded, 4),
+        "uniform_loss": round(math.log(model.cfg.vocab_size), 4),
+        **fingerprints(tokenizer, recipe),
+        "weights_sha256": file_sha256(weights),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "cpu_count": os.cpu_count(),
     }
     (args.out / "training_log.json").write_text(json.dumps(log, ensure_ascii=False) + "\n", encoding="utf-8")
-
-    print(f"czas: {seconds:.1f} s")
-    print(f"strata treningowa (cały tekst treningowy, bez dropoutu): {train_eval:.3f}")
-    print(f"strata odłożona: {heldout:.3f}  (zgadywanie równomierne ln {cfg.vocab_size} = {uniform:.3f}, unigram {unigram:.3f})")
-    print(f"plik wag: {size / 1e6:.2f} MB ({size} bajtów)")
+    print(f"czas: {history['seconds'] / 60:.1f} min; najlepszy krok {history['best_step']}")
+    print(f"strata odłożona (wczytany model): {reloaded:.4f} nat/token = {total / log['heldout_chars']:.4f} nat/znak")
+    print(f"plik wag: {weights.stat().st_size / 1e6:.2f} MB")
     return 0
 
 

@@ -514,3 +514,188 @@ def test_changed_tokenizer_is_reported_in_polish(monkeypatch):
     monkeypatch.setattr(tok_module, "tokenizer_fingerprint", lambda folder=None: "0" * 64)
     with pytest.raises(ValueError, match="Tokenizator kursu zmienił się"):
         model_module.load_mini_gpt()
+
+
+# --------------------------------------------------------------------------- próby gramatyczne, katalog głów
+
+
+def test_grammar_probes_file():
+    from llmkurs.model import load_grammar_probes
+
+    probes = load_grammar_probes()
+    assert len(probes) >= 60
+    cats = Counter(p["category"] for p in probes)
+    assert len(cats) >= 5 and min(cats.values()) >= 10
+    keys = {(p["context_a"], p["context_b"]) for p in probes}
+    assert len(keys) == len(probes)  # żadna próba dwa razy
+    for p in probes:
+        assert p["form_a"] != p["form_b"] and p["context_a"] != p["context_b"]
+        assert p["form_a"].startswith(" ") and p["form_b"].startswith(" ")
+
+
+class _TableModel:
+    """Model „ręczny”: log p(ostatni token | kontekst) z tabeli, domyślnie −5."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def logprob(self, context, symbol):
+        return self.table.get((tuple(context[-1:]), symbol), -5.0)
+
+
+class _WordTokenizer:
+    """Tokenizator słowny do testu: każde słowo (ze spacją przed nim) to jeden token."""
+
+    special_tokens = {"<|endoftext|>": 0}
+
+    def __init__(self):
+        self.ids = {}
+
+    def encode(self, text):
+        import re
+
+        return [self.ids.setdefault(w, len(self.ids) + 1) for w in re.findall(r" ?\w+", text)]
+
+
+def test_probe_score_formula_by_hand():
+    from llmkurs.model import grammar_probe, probe_scores
+
+    tok = _WordTokenizer()
+    probe = {"category": "test", "context_a": "Anna", "form_a": " poszła", "context_b": "Piotr", "form_b": " poszedł"}
+    ca, fa, cb, fb = (tok.encode(w)[0] for w in ("Anna", " poszła", "Piotr", " poszedł"))
+    table = {((ca,), fa): -1.0, ((ca,), fb): -3.0, ((cb,), fa): -2.5, ((cb,), fb): -2.0}
+    # [(-1) − (-3)] − [(-2,5) − (-2)] = 2 + 0,5 = 2,5
+    assert probe_scores(_TableModel(table), tok, [probe]) == [pytest.approx(2.5)]
+    assert grammar_probe(_TableModel(table), tok, [probe]) == {"test": 1.0, "overall": 1.0}
+    flipped = {k: -v - 4 for k, v in table.items()}
+    assert grammar_probe(_TableModel(flipped), tok, [probe])["overall"] == 0.0
+    # forma, która nie daje żadnego tokenu, to polski błąd
+    with pytest.raises(KursError, match="nie daje żadnego tokenu"):
+        probe_scores(_TableModel(table), tok, [{**probe, "form_a": " ,"}])
+
+
+def test_unigram_scores_exactly_zero_on_probes():
+    from llmkurs import ngram
+    from llmkurs.model import grammar_probe, load_grammar_probes, probe_scores
+    from llmkurs.tokenizer import polish_tokenizer
+
+    tok = polish_tokenizer()
+    uni = ngram.Unigram(tok.n_vocab).fit([tok.encode("Kot siedział na płocie.")])
+    probes = load_grammar_probes()[:10]
+    assert all(abs(s) < 1e-9 for s in probe_scores(uni, tok, probes))
+    assert grammar_probe(uni, tok, probes)["overall"] == 0.0
+
+
+def test_probe_logprob_equals_model_softmax():
+    from llmkurs.model import continuation_logprob
+    from llmkurs.tokenizer import polish_tokenizer
+
+    tok = polish_tokenizer()
+    torch.manual_seed(0)
+    model = GPTModel(GPTConfig(vocab_size=tok.n_vocab, context_length=16, emb_dim=16, n_heads=2, n_layers=1)).eval()
+    ids = [tok.special_tokens["<|endoftext|>"], *tok.encode("Kot siedział na płocie")]
+    n_ctx = 1 + len(tok.encode("Kot siedział na"))
+    with torch.no_grad():
+        logp = torch.log_softmax(model(torch.tensor([ids[:-1]]))[0], dim=-1)
+    expected = sum(logp[i - 1, ids[i]].item() for i in range(n_ctx, len(ids)))
+    assert continuation_logprob(model, tok, "Kot siedział na", " płocie") == pytest.approx(expected, abs=1e-5)
+
+
+def test_probe_bad_input_is_polish():
+    from llmkurs.model import grammar_probe
+    from llmkurs.tokenizer import polish_tokenizer
+
+    tok = polish_tokenizer()
+    model = small_model()
+    with pytest.raises(KursError, match="niepustą listę"):
+        grammar_probe(model, tok, [])
+    with pytest.raises(KursError, match="brakuje kluczy"):
+        grammar_probe(model, tok, [{"category": "x", "context_a": "Ala"}])
+    with pytest.raises(KursError, match="niepustym napisem"):
+        grammar_probe(model, tok, [{"category": "x", "context_a": "Ala", "form_a": "", "context_b": "Ola", "form_b": " ma"}])
+
+
+def test_head_stats_match_attention_weights_and_manual_ablation():
+    from llmkurs.model import head_stats
+
+    cfg = GPTConfig(vocab_size=50, context_length=8, emb_dim=16, n_heads=4, n_layers=2, drop_rate=0.0)
+    model = small_model(3, cfg)
+    ids = torch.randint(0, 50, (20,), generator=torch.Generator().manual_seed(1))
+    stats = head_stats(model, ids)
+    assert [(s["layer"], s["head"]) for s in stats] == [(i, h) for i in range(2) for h in range(4)]
+    # niezależnie: wagi z attention_weights() dla tych samych okien (po 8 tokenów)
+    windows = [ids[s:s + 9] for s in range(0, 19, 8)]
+    model.set_keep_weights(True)
+    sums = torch.zeros(2, 4, 3, dtype=torch.float64)
+    count = 0
+    base = 0.0
+    with torch.no_grad():
+        for w in windows:
+            logits = model(w[:-1][None])[0]
+            base += F.cross_entropy(logits, w[1:], reduction="sum").item()
+            n = len(w) - 1
+            if n < 3:
+                continue
+            for layer, a in enumerate(model.attention_weights()):
+                for t in range(2, n):
+                    sums[layer, :, 0] += a[0, :, t, t - 1].double()
+                    sums[layer, :, 1] += a[0, :, t, 0].double()
+                    sums[layer, :, 2] += a[0, :, t, t].double()
+            count += n - 2
+    n_tok = sum(len(w) - 1 for w in windows)
+    for s in stats:
+        mean = sums[s["layer"], s["head"]] / count
+        assert s["previous"] == pytest.approx(mean[0].item(), abs=1e-6)
+        assert s["first"] == pytest.approx(mean[1].item(), abs=1e-6)
+        assert s["self"] == pytest.approx(mean[2].item(), abs=1e-6)
+        assert 0 <= s["previous"] + s["first"] + s["self"] <= 1 + 1e-6
+    # ablacja: wyzerowanie kolumn out_proj tej głowy daje tę samą zmianę straty
+    layer, head = 1, 2
+    hd = cfg.emb_dim // cfg.n_heads
+    with torch.no_grad():
+        block = model.trf_blocks[layer].att
+        saved = block.out_proj.weight.clone()
+        block.out_proj.weight[:, head * hd:(head + 1) * hd] = 0
+        zeroed = sum(F.cross_entropy(model(w[:-1][None])[0], w[1:], reduction="sum").item() for w in windows)
+        block.out_proj.weight.copy_(saved)
+    got = next(s["ablation"] for s in stats if (s["layer"], s["head"]) == (layer, head))
+    assert got == pytest.approx((zeroed - base) / n_tok, abs=1e-5)
+
+
+def test_head_stats_bad_input_is_polish():
+    from llmkurs.model import head_stats
+
+    model = small_model()
+    with pytest.raises(KursError, match="trzech tokenów"):
+        head_stats(model, [1, 2])
+    with pytest.raises(KursError, match="zakresu"):
+        head_stats(model, [1, 2, 500])
+    with pytest.raises(KursError, match="dwóch tokenów"):
+        head_stats(model, [])
+    with pytest.raises(KursTypeError):
+        head_stats("model", [1, 2, 3])
+
+
+def test_corpus_nll_with_full_stride_equals_text_loss():
+    from llmkurs.model import corpus_nll
+
+    model = small_model(4)
+    # 49 = 3·16 + 1 tokenów: okna text_loss (po 16) i okna corpus_nll z krokiem 16 są te same
+    ids = torch.randint(0, SMALL.vocab_size, (49,), generator=torch.Generator().manual_seed(2))
+    total, count = corpus_nll(model, [ids], stride=SMALL.context_length)
+    assert count == 48
+    assert total / count == pytest.approx(text_loss(model, ids), rel=1e-6)
+    # z krótszym krokiem każdy token jest przewidziany raz, z dłuższą historią: strata nie rośnie wiele
+    total2, count2 = corpus_nll(model, [ids], stride=4)
+    assert count2 == 48
+    short = torch.randint(0, SMALL.vocab_size, (5,), generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        direct = F.cross_entropy(model(short[:-1][None])[0], short[1:], reduction="sum").item()
+    assert corpus_nll(model, [short])[0] == pytest.approx(direct, rel=1e-6)
+
+
+def test_tied_weights_share_the_token_table():
+    cfg = GPTConfig(vocab_size=97, context_length=16, emb_dim=32, n_heads=4, n_layers=2, tie_weights=True)
+    model = small_model(0, cfg)
+    assert model.out_head.weight is model.tok_emb.weight
+    assert count_parameters(model) == parameter_formula(cfg, tied=True)["razem"]

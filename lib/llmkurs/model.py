@@ -57,6 +57,7 @@ class GPTConfig:
     n_layers: int = 12
     drop_rate: float = 0.1
     qkv_bias: bool = False
+    tie_weights: bool = False
 
     def __post_init__(self):
         for name in ("vocab_size", "context_length", "emb_dim", "n_heads", "n_layers"):
@@ -68,6 +69,7 @@ class GPTConfig:
         require(isinstance(self.drop_rate, (int, float)) and 0.0 <= float(self.drop_rate) < 1.0,
                 f"drop_rate musi być liczbą z przedziału [0, 1), a jest {self.drop_rate!r}.")
         require(isinstance(self.qkv_bias, bool), "qkv_bias musi być wartością logiczną (True albo False).")
+        require(isinstance(self.tie_weights, bool), "tie_weights musi być wartością logiczną (True albo False).")
 
     def to_dict(self) -> dict:
         """Słownik pól (jak ``GPT_CONFIG_124M`` w książce)."""
@@ -190,6 +192,12 @@ class GPTModel(nn.Module):
         self.trf_blocks = nn.Sequential(*[TransformerBlock(cfg) for _ in range(cfg.n_layers)])
         self.final_norm = LayerNorm(cfg.emb_dim)
         self.out_head = nn.Linear(cfg.emb_dim, cfg.vocab_size, bias=False)
+        if cfg.tie_weights:
+            # jak w GPT-2: warstwa wyjściowa to ta sama macierz co osadzenia tokenów; wtedy też
+            # start jak w GPT-2 (odchylenie 0,02), bo wektory N(0, 1) dałyby na starcie ogromne logity
+            self.out_head.weight = self.emb.tok_emb.weight
+            nn.init.normal_(self.emb.tok_emb.weight, std=0.02)
+            nn.init.normal_(self.emb.pos_emb.weight, std=0.02)
 
     # nazwy z książki: model.tok_emb, model.pos_emb
     @property
@@ -574,3 +582,213 @@ def train_steps(model: GPTModel, train_ids, heldout_ids, *, steps: int, batch_si
                 log(f"krok {step + 1:5d}: strata treningowa {sum(recent) / len(recent):.3f}, odłożona {held:.3f}")
     model.eval()
     return history
+
+
+# --------------------------------------------------------------------------- co model umie: ocena
+
+#: Plik z próbami gramatycznymi kursu (pary minimalne, napisane dla kursu).
+GRAMMAR_PROBES_PATH = Path(__file__).resolve().parent / "resources" / "grammar_probes.json"
+
+
+def load_grammar_probes() -> list[dict]:
+    """Próby gramatyczne kursu: lista słowników ``category``, ``context_a``, ``form_a``,
+    ``context_b``, ``form_b`` (forma A pasuje po kontekście A, a nie po B; forma B odwrotnie)."""
+    return json.loads(GRAMMAR_PROBES_PATH.read_text(encoding="utf-8"))
+
+
+def _doc_ids(tokenizer, text: str) -> list[int]:
+    """Identyfikatory tekstu poprzedzone tokenem ``<|endoftext|>`` (tak zaczyna się każdy
+    dokument w treningu małego GPT)."""
+    return [tokenizer.special_tokens["<|endoftext|>"], *tokenizer.encode(text)]
+
+
+def continuation_logprob(model, tokenizer, context: str, form: str) -> float:
+    """log P(``form`` | ``context``): suma log-prawdopodobieństw tokenów ``form`` dopisanej
+    do ``context`` (naturalny logarytm). ``model`` to GPTModel albo model n-gramowy
+    z :mod:`llmkurs.ngram` (metoda ``logprob(kontekst, symbol)``)."""
+    ctx = _doc_ids(tokenizer, context)
+    full = _doc_ids(tokenizer, context + form)
+    if full[:len(ctx)] != ctx:  # granica tokenów przesunęła się: kodujemy formę osobno
+        full = ctx + tokenizer.encode(form)
+    cont = full[len(ctx):]
+    require(len(cont) > 0, f"Forma {form!r} nie daje żadnego tokenu: podaj niepusty wyraz (zwykle ze spacją na początku).")
+    if isinstance(model, nn.Module):
+        limit = model.cfg.context_length
+        ids = torch.tensor([full[-(limit + 1):]], dtype=torch.long)
+        require(int(ids.max()) < model.cfg.vocab_size, "Tokenizator ma więcej tokenów niż model: użyj pary z load_mini_gpt().")
+        was_training = model.training
+        model.eval()
+        try:
+            with torch.no_grad():
+                logp = torch.log_softmax(model(ids[:, :-1])[0], dim=-1)
+        finally:
+            model.train(was_training)
+        targets = ids[0, 1:]
+        n = len(cont)
+        return float(logp[-n:].gather(1, targets[-n:].unsqueeze(1)).sum())
+    return sum(model.logprob(full[:i], full[i]) for i in range(len(ctx), len(full)))
+
+
+def _check_probe(probe, index: int) -> None:
+    require(isinstance(probe, dict), f"Próba nr {index + 1} musi być słownikiem z kluczami category, context_a, form_a, context_b, form_b.")
+    missing = [k for k in ("category", "context_a", "form_a", "context_b", "form_b") if k not in probe]
+    require(not missing, f"Próbie nr {index + 1} brakuje kluczy: {', '.join(missing)}.")
+    for key in ("context_a", "form_a", "context_b", "form_b"):
+        require(isinstance(probe[key], str) and probe[key].strip() != "",
+                f"Pole {key} próby nr {index + 1} musi być niepustym napisem.")
+
+
+def probe_scores(model, tokenizer, probes) -> list[float]:
+    """Wynik każdej próby: ``[log p(A|kA) − log p(B|kA)] − [log p(A|kB) − log p(B|kB)]``.
+
+    Dodatni wynik = model woli formę A po kontekście A bardziej niż po kontekście B (i odwrotnie
+    dla B). Częstość samej formy się skraca: model bez kontekstu (unigram) dostaje dokładnie 0.
+    """
+    require(isinstance(probes, (list, tuple)) and len(probes) > 0,
+            "Podaj niepustą listę prób (np. load_grammar_probes()).")
+    scores = []
+    for i, p in enumerate(probes):
+        _check_probe(p, i)
+        lp = {(f, c): continuation_logprob(model, tokenizer, p[c], p[f])
+              for f in ("form_a", "form_b") for c in ("context_a", "context_b")}
+        scores.append((lp["form_a", "context_a"] - lp["form_b", "context_a"])
+                      - (lp["form_a", "context_b"] - lp["form_b", "context_b"]))
+    return scores
+
+
+def grammar_probe(model, tokenizer, probes) -> dict:
+    """Trafność na próbach gramatycznych: ``{kategoria: trafność, ..., "overall": trafność}``.
+
+    Próba jest trafiona, gdy jej wynik (:func:`probe_scores`) jest ściśle dodatni – remis
+    (np. model bez kontekstu) liczy się jako błąd.
+    """
+    scores = probe_scores(model, tokenizer, probes)
+    by_cat: dict[str, list[bool]] = {}
+    for p, s in zip(probes, scores):
+        by_cat.setdefault(p["category"], []).append(s > 0)
+    result = {cat: sum(v) / len(v) for cat, v in by_cat.items()}
+    result["overall"] = sum(s > 0 for s in scores) / len(scores)
+    return result
+
+
+def _as_id_tensor(ids, cfg: GPTConfig) -> torch.Tensor:
+    if isinstance(ids, torch.Tensor):
+        t = ids
+    else:
+        require(isinstance(ids, (list, tuple)), "Identyfikatory tokenów podaj jako listę liczb albo tensor.")
+        t = torch.tensor(list(ids), dtype=torch.long)
+    require(not t.is_floating_point() and t.dtype != torch.bool, "Identyfikatory tokenów muszą być liczbami całkowitymi.")
+    t = t.reshape(-1).long()
+    require(t.numel() >= 2, "Potrzeba co najmniej dwóch tokenów tekstu (wpisz dłuższy tekst).")
+    lo, hi = int(t.min()), int(t.max())
+    require(lo >= 0 and hi < cfg.vocab_size,
+            f"Identyfikatory tokenów muszą być z zakresu 0…{cfg.vocab_size - 1}, a są od {lo} do {hi}.")
+    return t
+
+
+def _windows(t: torch.Tensor, size: int) -> list[torch.Tensor]:
+    return [t[s:s + size + 1] for s in range(0, t.numel() - 1, size) if t[s:s + size + 1].numel() >= 2]
+
+
+def head_stats(model: GPTModel, ids) -> list[dict]:
+    """Katalog głów: dla każdej warstwy i głowy, na tekście ``ids`` (np. części odłożonej).
+
+    Zwraca listę słowników (warstwa po warstwie, głowa po głowie) z kluczami ``layer``,
+    ``head`` (od 0), ``previous``, ``first``, ``self`` – średni udział uwagi na poprzednim
+    tokenie, na pierwszym tokenie okna i na sobie (liczony dla pozycji od trzeciej, bo w dwóch
+    pierwszych te trzy pokrywają się), oraz ``ablation`` – o ile rośnie strata (nat na token),
+    gdy wyzerujemy wyjście tylko tej głowy. Tekst dłuższy niż kontekst modelu dzielimy na
+    kolejne okna; krótszy też wystarczy (co najmniej trzy tokeny).
+    """
+    require_type(model, GPTModel, "Pierwszym argumentem musi być GPTModel (np. z load_mini_gpt()).")
+    t = _as_id_tensor(ids, model.cfg)
+    require(t.numel() >= 3, "Potrzeba co najmniej trzech tokenów tekstu, żeby odróżnić poprzedni token od pierwszego.")
+    windows = _windows(t, model.cfg.context_length)
+    was_training = model.training
+    model.eval()
+    n_layers, n_heads = model.cfg.n_layers, model.cfg.n_heads
+    sums = torch.zeros(n_layers, n_heads, 3, dtype=torch.float64)
+    count = 0
+    try:
+        model.set_keep_weights(True)
+        base_total, n_tokens = 0.0, 0
+        with torch.no_grad():
+            for w in windows:
+                logits = model(w[:-1].unsqueeze(0))[0]
+                base_total += F.cross_entropy(logits, w[1:], reduction="sum").item()
+                n_tokens += w.numel() - 1
+                n = w.numel() - 1
+                if n < 3:
+                    continue
+                pos = torch.arange(2, n)
+                for layer, weights in enumerate(model.attention_weights()):
+                    a = weights[0].double()  # (głowy, tokeny, tokeny)
+                    sums[layer, :, 0] += a[:, pos, pos - 1].sum(-1)
+                    sums[layer, :, 1] += a[:, pos, 0].sum(-1)
+                    sums[layer, :, 2] += a[:, pos, pos].sum(-1)
+                count += n - 2
+        base = base_total / n_tokens
+        model.set_keep_weights(False)
+        ablation = torch.zeros(n_layers, n_heads, dtype=torch.float64)
+        for layer, block in enumerate(model.trf_blocks):
+            hd = block.att.head_dim
+            for head in range(n_heads):
+                def zero_head(_module, args, head=head, hd=hd):
+                    x = args[0].clone()
+                    x[..., head * hd:(head + 1) * hd] = 0
+                    return (x,)
+                handle = block.att.out_proj.register_forward_pre_hook(zero_head)
+                try:
+                    total = 0.0
+                    with torch.no_grad():
+                        for w in windows:
+                            total += F.cross_entropy(model(w[:-1].unsqueeze(0))[0], w[1:], reduction="sum").item()
+                finally:
+                    handle.remove()
+                ablation[layer, head] = total / n_tokens - base
+    finally:
+        model.set_keep_weights(True)
+        model.train(was_training)
+    out = []
+    for layer in range(n_layers):
+        for head in range(n_heads):
+            prev, first, self_ = (sums[layer, head] / max(count, 1)).tolist()
+            out.append({"layer": layer, "head": head, "previous": prev, "first": first, "self": self_,
+                        "ablation": float(ablation[layer, head])})
+    return out
+
+
+def corpus_nll(model: GPTModel, docs_ids, stride: int | None = None) -> tuple[float, int]:
+    """Suma strat (naty) modelu na dokumentach i liczba przewidzianych tokenów.
+
+    Każdy dokument to lista identyfikatorów zaczynająca się od ``<|endoftext|>`` (ten token jest
+    tylko kontekstem). Dokument dłuższy niż kontekst modelu oceniamy oknem przesuwanym
+    o ``stride`` (domyślnie pół kontekstu): każdy token jest przewidziany dokładnie raz, mając
+    za sobą co najmniej ``context − stride`` tokenów historii (poza początkiem dokumentu).
+    """
+    ctx = model.cfg.context_length
+    stride = stride or max(1, ctx // 2)
+    require(1 <= stride <= ctx, f"stride musi być z zakresu 1…{ctx}.")
+    was_training = model.training
+    model.eval()
+    total, count = 0.0, 0
+    try:
+        with torch.no_grad():
+            for doc in docs_ids:
+                t = _as_id_tensor(doc, model.cfg)
+                n = t.numel()
+                done = 1  # pozycja pierwszego jeszcze nieprzewidzianego tokenu
+                while done < n:
+                    end = min(n, max(done + stride, ctx + 1) if done == 1 else done + stride)
+                    start = max(0, end - ctx - 1)
+                    w = t[start:end]
+                    logp = torch.log_softmax(model(w[:-1].unsqueeze(0))[0], dim=-1)
+                    tgt = w[1:]
+                    nll = -logp.gather(1, tgt.unsqueeze(1)).squeeze(1)
+                    k = end - done  # ostatnie k celów są nowe
+                    total += float(nll[-k:].sum())
+                    count += k
+                    done = end
+    finally:
+        model.train(was_training)
+    return total, count
