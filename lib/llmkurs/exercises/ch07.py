@@ -65,10 +65,13 @@ def check_3(funkcja) -> Feedback:
     x = torch.ones(100_000)
     original = x.clone()
     try:
-        torch.manual_seed(0)
-        y = funkcja(x, p)
-        y3 = funkcja(torch.ones(2, 3, 4), 0.5)
-        y0 = funkcja(torch.arange(6.0), 0.0)
+        with torch.random.fork_rng(devices=[]):       # losowanie sprawdzarki nie rusza stanu studenta
+            torch.manual_seed(0)
+            y = funkcja(x, p)
+            y3 = funkcja(torch.ones(2, 3, 4), 0.5)
+            y0 = funkcja(torch.arange(6.0), 0.0)
+            torch.manual_seed(1)
+            y_again = funkcja(x, p)
     except Exception as err:  # noqa: BLE001
         return Feedback(False, f"funkcja zgłosiła błąd ({type(err).__name__}): sprawdź ją na torch.ones(10) i p = 0.2.")
     if not isinstance(y, torch.Tensor) or y.shape != x.shape:
@@ -91,7 +94,50 @@ def check_3(funkcja) -> Feedback:
         return Feedback(False, "ocalałe jedynki powinny mieć wartość 1 / (1 − p) = 1,25.")
     if not isinstance(y0, torch.Tensor) or not torch.allclose(y0, torch.arange(6.0)):
         return Feedback(False, "dla p = 0 funkcja powinna zwracać x bez zmian.")
+    if not isinstance(y_again, torch.Tensor) or torch.equal((y_again == 0), (y == 0)):
+        return Feedback(False, "wzór zer jest za każdym razem ten sam: dropout ma losować, które elementy zerować (np. torch.rand_like(x) >= p).")
+    halves = (y[: len(y) // 2] == 0).float().mean(), (y[len(y) // 2:] == 0).float().mean()
+    pairs = ((y[0::2] == 0) & (y[1::2] == 0)).float().mean()
+    if abs(float(halves[0]) - float(halves[1])) > 0.02 or abs(float(pairs) - p * p) > 0.02:
+        return Feedback(False, "zera nie są rozłożone niezależnie (np. całe fragmenty albo pary naraz): każdy element losuj osobno.")
     return Feedback(True, f"około {zero_frac:.1%} zer, ocalałe równe 1,25; średnia {float(y.mean()):.3f} ≈ 1.")
 
 
-__all__ = ["check_1", "check_2", "check_3"]
+
+
+def check_4(odsetek) -> Feedback:
+    """Prognoza po zmianie komórki 10 000 losowań na ``nn.Dropout(0.9)``: odsetek wyzerowanych widocznych wag."""
+    if odsetek is None:
+        return not_done("odsetek (liczbę od 0 do 1)")
+    try:
+        value = float(odsetek)
+    except (TypeError, ValueError):
+        return Feedback(False, "podaj jedną liczbę od 0 do 1, np. 0.25.")
+    if isinstance(odsetek, bool) or not 0 <= value <= 1:
+        return Feedback(False, "odsetek to liczba od 0 do 1 (nie procenty).")
+    if abs(value - 0.9) <= 0.01:
+        return Feedback(True, "około 90% zer; ocalałe wagi są 10 razy większe (1 / (1 − 0,9)), więc średnia wciąż jest bliska wag bez dropoutu – tylko szum losowania rośnie.")
+    if abs(value - 0.1) <= 0.01:
+        return Feedback(False, "0,1 to szansa przeżycia; p = 0,9 to szansa wyzerowania.")
+    return Feedback(False, "odsetek zer to w przybliżeniu p – prawdopodobieństwo wyzerowania każdej wagi.")
+
+
+def check_5(prawdopodobienstwo, p: float = 0.3, widoczne: int = 3) -> Feedback:
+    """Prawdopodobieństwo, że wiersz z ``widoczne`` widocznymi wagami zostanie wyzerowany w całości przy dropoucie ``p``."""
+    if prawdopodobienstwo is None:
+        return not_done("prawdopodobieństwo")
+    try:
+        value = float(prawdopodobienstwo)
+    except (TypeError, ValueError):
+        return Feedback(False, "podaj jedną liczbę od 0 do 1.")
+    ref = p ** widoczne
+    if abs(value - ref) < 1e-4:
+        return Feedback(True, f"p^{widoczne} = {ref:.4f}: każda z {widoczne} wag znika niezależnie. Taki wiersz daje wektor kontekstu zero – token w tym kroku „nic nie widzi”.")
+    if abs(value - p) < 1e-4:
+        return Feedback(False, f"to szansa wyzerowania jednej wagi; wiersz ma ich {widoczne} i wszystkie muszą zniknąć naraz.")
+    if abs(value - widoczne * p) < 1e-4 or abs(value - (1 - p) ** widoczne) < 1e-4:
+        return Feedback(False, "zdarzenia są niezależne i muszą zajść wszystkie: pomnóż prawdopodobieństwa (p · p · …).")
+    return Feedback(False, f"każda widoczna waga znika z prawdopodobieństwem p = {p}; ile wynosi szansa, że znikną wszystkie {widoczne}?")
+
+
+__all__ = ["check_1", "check_2", "check_3", "check_4", "check_5"]
