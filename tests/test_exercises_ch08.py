@@ -69,3 +69,32 @@ def test_check_4_sdpa_mask():
     assert not ch08.check_4(torch.tril(torch.ones(5, 5, dtype=torch.bool), diagonal=-1)).ok
     assert not ch08.check_4(torch.tril(torch.ones(4, 4, dtype=torch.bool))).ok
     assert not ch08.check_4(None).ok
+
+
+
+def test_check_3_mentions_real_gpt2():
+    assert "2 362 368" in ch08.check_3(2_360_064).message
+    fb = ch08.check_3(2_362_368)
+    assert not fb.ok and "qkv_bias" in fb.message
+    from llmkurs.attention import MultiHeadAttention
+    real = MultiHeadAttention(768, 768, 8, 0.0, num_heads=12, qkv_bias=True)
+    assert sum(p.numel() for p in real.parameters()) == 2_362_368      # niezależnie: prawdziwy moduł
+
+
+def test_check_5_heads_cost_the_same():
+    from llmkurs.attention import MultiHeadAttention
+    n1 = sum(p.numel() for p in MultiHeadAttention(512, 512, 8, 0.0, num_heads=1).parameters())
+    n8 = sum(p.numel() for p in MultiHeadAttention(512, 512, 8, 0.0, num_heads=8).parameters())
+    assert n1 == n8
+    assert ch08.check_5(n8).ok
+    assert not ch08.check_5(8 * n8).ok and not ch08.check_5(None).ok and not ch08.check_5("x").ok
+
+
+def test_check_6_fourth_head_split():
+    x = torch.arange(12.0).view(1, 3, 4)
+    heads = x.view(1, 3, 4, 1).transpose(1, 2)
+    assert ch08.check_6(heads[0, 2]).ok
+    assert ch08.check_6([2, 6, 10]).ok
+    fb = ch08.check_6(x.view(1, 4, 3, 1)[0, 2] + 2)    # błędne view: liczby jednego tokenu [8, 9, 10]
+    assert not fb.ok and "transpose" in fb.message
+    assert not ch08.check_6(heads[0, 1]).ok and not ch08.check_6(None).ok

@@ -74,7 +74,10 @@ def check_3(liczba) -> Feedback:
         return Feedback(False, "odpowiedzią jest jedna liczba całkowita.")
     liczba = int(liczba)
     if liczba == PARAMS_GPT2_SMALL:
-        return Feedback(True, "3·768·768 (W_query, W_key, W_value) + 768·768 + 768 (out_proj z biasem) = 2 360 064.")
+        return Feedback(True, "3·768·768 (W_query, W_key, W_value) + 768·768 + 768 (out_proj z biasem) = 2 360 064 – w konfiguracji książki, "
+                              "bez obciążenia w Q, K, V. Prawdziwy GPT-2 ma te obciążenia (3·768 liczb więcej): 2 362 368.")
+    if liczba == PARAMS_GPT2_SMALL + 3 * 768:
+        return Feedback(False, "to liczba dla prawdziwego GPT-2 (z obciążeniem w Q, K, V); moduł z ćwiczenia ma qkv_bias=False.")
     if liczba == 4 * 768 * 768:
         return Feedback(False, "prawie: out_proj ma też bias (768 liczb).")
     if liczba == 3 * 768 * 768:
@@ -108,3 +111,41 @@ def check_4(maska) -> Feedback:
 
 
 __all__ = ["PARAMS_GPT2_SMALL", "check_1", "check_2", "check_3", "check_4"]
+
+
+# --------------------------------------------------------------------------- 5 i 6
+
+
+def check_5(liczba, d: int = 512, num_heads: int = 8) -> Feedback:
+    """Liczba parametrów ``MultiHeadAttention(d, d, …, num_heads)`` po zmianie komórki na ``num_heads`` głów."""
+    if liczba is None:
+        return not_done("liczbę parametrów")
+    if isinstance(liczba, bool) or not isinstance(liczba, (int, float)) or liczba != int(liczba):
+        return Feedback(False, "odpowiedzią jest jedna liczba całkowita.")
+    ref = 4 * d * d + d
+    if int(liczba) == ref:
+        return Feedback(True, f"{ref:,} – tyle samo co dla jednej głowy: {num_heads} głów po {d // num_heads} kolumn to te same macierze {d}×{d}, "
+                              "tylko pocięte na kawałki. Więcej głów nie kosztuje parametrów.".replace(",", " "))
+    if int(liczba) == num_heads * ref:
+        return Feedback(False, "głowy nie mają osobnych pełnych macierzy: każda dostaje d/h kolumn tej samej projekcji.")
+    return Feedback(False, "policz 3 macierze d×d (Q, K, V bez obciążenia) i out_proj d×d z obciążeniem – zależność od liczby głów?")
+
+
+def check_6(glowa) -> Feedback:
+    """Głowa nr 2 (od zera) po ``x.view(1, 3, 4, 1).transpose(1, 2)`` dla ``x = arange(12).view(1, 3, 4)``."""
+    if glowa is None:
+        return not_done("tensor głowy")
+    try:
+        t = torch.as_tensor(glowa, dtype=torch.float32).detach()
+    except Exception:  # noqa: BLE001
+        return Feedback(False, "podaj tensor (albo listę list liczb).")
+    ref = torch.tensor([[2.0], [6.0], [10.0]])
+    if t.shape == (3,) and torch.equal(t, ref.flatten()):
+        t = t.reshape(3, 1)
+    if tuple(t.shape) != (3, 1):
+        return Feedback(False, f"głowa to macierz (tokeny, head_dim) = (3, 1), a odpowiedź ma kształt {tuple(t.shape)}.")
+    if torch.equal(t, ref):
+        return Feedback(True, "głowa 2 widzi trzecią liczbę każdego tokenu: 2, 6, 10 – każdy token oddaje każdej głowie swój kawałek.")
+    if torch.equal(t, torch.tensor([[8.0], [9.0], [10.0]])):
+        return Feedback(False, "to liczby jednego tokenu – tak działa błędne view bez transpose; głowa ma dostać po kawałku z każdego tokenu.")
+    return Feedback(False, "przy 4 głowach head_dim = 1: głowa i dostaje kolumnę i każdego tokenu (token t ma liczby 4t … 4t+3).")
