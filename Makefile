@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: install book test lint unit node site-data nbval book-strict browser lab execute bench vendor tiktoken chromium clean
+.PHONY: hunspell install book test lint unit node site-data nbval book-strict browser lab execute bench vendor tiktoken chromium clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -37,13 +37,21 @@ book: site-data
 	$(PY) scripts/build_glossary.py
 	$(BIN)/jupyter-book build . --path-output . -q
 
-lint: $(VENV)/.installed
+# hunspell z polskim słownikiem: scripts/corpus_stats.py liczy nim literówki korpusu
+hunspell:
+	@if ! command -v hunspell >/dev/null 2>&1 || [ ! -f /usr/share/hunspell/pl_PL.dic ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hunspell hunspell-pl >/dev/null; \
+	  else echo "Brak hunspell/hunspell-pl i brak uprawnień roota: zainstaluj je (apt-get install hunspell hunspell-pl)."; exit 1; fi; fi
+
+lint: $(VENV)/.installed hunspell
 	$(BIN)/ruff check lib tests bench scripts chapters
+	$(PY) scripts/corpus_stats.py
+	$(PY) scripts/train_mini_gpt.py --check
 	$(PY) scripts/first_cell.py --check
 	$(PY) scripts/link_glossary.py --check
 	$(PY) scripts/train_tokenizer.py --check
 
-unit: install
+unit: install hunspell
 	$(BIN)/pytest tests -q --ignore=tests/test_site.py
 
 nbval: install

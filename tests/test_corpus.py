@@ -15,7 +15,7 @@ from llmkurs.errors import KursError
 
 def test_corpus_is_big_enough_polish_nfc_and_split():
     everything = corpus.load_corpus("all")
-    assert len(everything.encode("utf-8")) >= 100_000
+    assert len(everything) >= 1_000_000
     assert unicodedata.is_normalized("NFC", everything)
     assert "\r" not in everything
     for letter in "ąćęłńóśźż":
@@ -27,8 +27,11 @@ def test_corpus_is_big_enough_polish_nfc_and_split():
     assert set(corpus.corpus_files("train")).isdisjoint(corpus.corpus_files("heldout"))
     assert sorted(corpus.corpus_files("train") + corpus.corpus_files("heldout")) == corpus.corpus_files("all")
     assert set(corpus.corpus_files("heldout")) == set(corpus.HELDOUT_FILES)
-    # Część odłożona to kilkanaście procent całości.
-    assert 0.08 < len(heldout) / len(everything) < 0.3
+    # Część odłożona to kilkanaście procent całości i obejmuje każdy rejestr.
+    assert 0.10 <= len(heldout) / len(everything) < 0.3
+    registers = {corpus.register_of(n) for n in corpus.corpus_files("all")}
+    assert len(registers) >= 14
+    assert {corpus.register_of(n) for n in corpus.corpus_files("heldout")} == registers
     # Żaden akapit części odłożonej nie powtarza się w części treningowej.
     for paragraph in heldout.split("\n\n"):
         if len(paragraph) > 80:
@@ -39,6 +42,24 @@ def test_everyday_words_recur_in_many_forms():
     text = corpus.load_corpus("all").lower()
     for form in ["kot", "kota", "psa", "pies", "dom", "domu", "rano", "rankiem", "poranek", "człowiek", "szedł", "przykład"]:
         assert text.count(form) >= 3, form
+
+
+def test_corpus_stats_bounds_hold():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "corpus_stats.py"
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "Korpus spełnia wszystkie granice." in out.stdout
+
+
+def test_every_file_has_a_register():
+    for name in corpus.corpus_files("all"):
+        assert corpus.register_of(name) in corpus.REGISTERS
+    with pytest.raises(KursError, match="rejestru"):
+        corpus.register_of("bez-rejestru.txt")
 
 
 def test_bad_split_is_a_polish_error():
