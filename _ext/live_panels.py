@@ -44,6 +44,13 @@ _CSS = """
 .llmkurs-live-note{font-style:italic;margin:.3rem 0}
 .llmkurs-live-block p,.llmkurs-live-pair p{margin:.3rem 0}
 html[data-theme=dark] .llmkurs-live sub{color:#374151}
+/* Ciemny tryb: szary tekst notek widżetów (#6b7280) na jasnym tle widżetu ma za mały kontrast. */
+html[data-theme=dark] .jupyter-widgets [style*="color:#6b7280"]{color:#374151!important}
+/* Wąski ekran: ukryty (visibility:hidden) spis treści z prawej poszerzał stronę; na telefonie
+   motyw pokazuje go w oknie dialogowym, więc oryginał można wyłączyć. */
+@media (max-width:959.98px){.bd-sidebar-secondary{display:none!important}
+  /* długie nazwy w tekście (np. MultiHeadAttentionWrapper) łamią się zamiast poszerzać stronę */
+  .bd-article code.literal,.bd-article code.literal span.pre{white-space:normal;overflow-wrap:anywhere}}
 </style>
 """
 

@@ -164,7 +164,15 @@ A11Y_JS = """
     });
     document.querySelectorAll(".theme-switch-button").forEach(function (b) {
       b.setAttribute("aria-label", "Tryb kolorów: jasny, ciemny albo systemowy");
-      b.querySelectorAll("svg, i").forEach(function (i) { i.setAttribute("aria-hidden", "true"); i.removeAttribute("role"); i.removeAttribute("aria-labelledby"); });
+      b.querySelectorAll("svg, i").forEach(function (i) {
+        i.setAttribute("aria-hidden", "true"); i.removeAttribute("role"); i.removeAttribute("aria-labelledby");
+        i.querySelectorAll("title").forEach(function (t) { t.remove(); });
+      });
+    });
+    // myst-nb: <summary aria-label="Toggle hidden content">Pokaż kod komórki</summary> – nazwa ≠ tekst.
+    document.querySelectorAll("summary[aria-label]").forEach(function (s) {
+      var text = s.textContent.trim();
+      if (text && s.getAttribute("aria-label").indexOf(text) < 0) s.removeAttribute("aria-label");
     });
     document.querySelectorAll(".llmkurs-plot[role=img]").forEach(function (p) { p.setAttribute("role", "group"); });
   }

@@ -309,3 +309,208 @@ def test_search_chapter_pages(visit):
 
 def test_search_finds_nothing_for_nonsense(visit):
     assert _search(visit, "zzqxwv") == []
+
+
+# --------------------------------------------------------------------------- panele „Na żywo” (zgłoszenie 10)
+
+AXE = ROOT / ".cache" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+LIVE_PAGES = [p for p in PAGES if p.startswith("chapters/") or p == "intro.html"]
+TOL = 2e-3
+
+
+def _live_data_ok() -> bool:
+    return (SITE / "live-data" / "mini_gpt.json").is_file()
+
+
+def _answer(page, panel, texts: list[str]) -> list:
+    """Wpisz kolejne teksty (zdarzenie input), poczekaj na data-ready i zwróć wynik panelu."""
+    return page.evaluate(
+        """async ([panel, texts]) => {
+            const area = panel.querySelector('[data-role=text]');
+            const out = [];
+            for (const t of texts) {
+              area.value = t;
+              area.dispatchEvent(new Event('input', {bubbles: true}));
+              for (let i = 0; i < 2000 && panel.dataset.ready !== 'true'; i++) await new Promise(r => setTimeout(r, 5));
+              if (panel.dataset.ready !== 'true') throw new Error('panel nie odpowiedział: ' + t.slice(0, 40));
+              const tok = {};
+              panel.querySelectorAll('[data-tokenizer]').forEach(e => tok[e.dataset.tokenizer] = JSON.parse(e.dataset.ids));
+              const top = panel.querySelector('[data-top]');
+              out.push({tok, top: top ? JSON.parse(top.dataset.top) : null,
+                        result: JSON.parse(panel.querySelector('[data-role=out]').dataset.result || '{}'),
+                        text: panel.querySelector('[data-role=out]').innerText});
+            }
+            return out;
+        }""", [panel.element_handle(), texts])
+
+
+def _panel(page, kind: str):
+    loc = page.locator(f'[data-live="{kind}"]')
+    assert loc.count() >= 1, f"Brak panelu [data-live={kind}]"
+    return loc.first
+
+
+def _chapter(num: str) -> str:
+    page = next((p for p in CHAPTERS if p.startswith(f"chapters/{num}-")), None)
+    if page is None:
+        pytest.skip(f"Rozdział {num} nie jest zbudowany.")
+    return page
+
+
+@pytest.mark.parametrize("rel", LIVE_PAGES or ["intro.html"])
+def test_live_panel_every_page(visit, rel):
+    """Każda strona rozdziału: panel [data-live] z etykietowanym polem, odpowiada po wpisaniu
+    zdania (przez klawiaturę), pusty tekst daje polską podpowiedź, 390 px bez przewijania w bok,
+    brak błędów w konsoli i zapytań poza 127.0.0.1, axe-core bez poważnych naruszeń (jasny i ciemny)."""
+    if not _live_data_ok():
+        pytest.skip("Brak live-data na stronie – make book eksportuje dane paneli.")
+    v = visit()
+    v.page.set_viewport_size({"width": 390, "height": 844})
+    page = v.open(rel)
+    panels = page.locator("[data-live]")
+    assert panels.count() >= 1
+    for i in range(panels.count()):
+        panel = panels.nth(i)
+        field = panel.locator("textarea[data-role=text], input[type=text][data-role=text]")
+        assert field.count() == 1
+        fid = field.get_attribute("id")
+        assert page.locator(f'label[for="{fid}"]').count() == 1, "Pole panelu bez prawdziwej etykiety <label>."
+        field.focus()                                   # sama klawiatura
+        page.keyboard.press("Control+A")
+        page.keyboard.type("Ala ma kota")
+        page.wait_for_function("p => p.dataset.ready === 'true'", arg=panel.element_handle(), timeout=30_000)
+        empty = _answer(page, panel, ["   "])[0]
+        assert "Wpisz" in empty["text"], f"Pusty tekst bez podpowiedzi: {empty['text'][:100]}"
+        _answer(page, panel, ["Zażółć gęślą jaźń 👨‍👩‍👧 <|endoftext|> " * 3])
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"Przewijanie w bok przy 390 px: {width}"
+    if AXE.is_file():
+        page.add_script_tag(path=str(AXE))
+        for theme in ("light", "dark"):
+            page.evaluate("t => document.documentElement.dataset.theme = t", theme)
+            bad = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+                .filter(v => ['serious', 'critical'].includes(v.impact))
+                .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; '))""")
+            assert not bad, f"axe-core ({theme}): {bad}"
+    assert not v.foreign, f"Zapytania do obcych hostów: {v.foreign}"
+    assert not v.bad_status and not v.failed, (v.bad_status, v.failed)
+    assert not v.console_errors, f"Błędy w konsoli: {v.console_errors}"
+
+
+def _lib_sentences() -> list[str]:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from export_site_data import sentences
+
+    return sentences()
+
+
+def test_live_tokens_equal_lib(visit):
+    """Rozdział 1: ID trzech tokenizatorów na stronie = llmkurs i tiktoken, ≥ 200 tekstów."""
+    from llmkurs.tokenizer import polish_tokenizer, tiktoken_encoding
+
+    texts = _lib_sentences()
+    assert len(texts) >= 200
+    v = visit()
+    page = v.open(_chapter("01"))
+    got = _answer(page, _panel(page, "tokens"), texts)
+    refs = {"kurs": polish_tokenizer(), "gpt2": tiktoken_encoding("gpt2"), "gpt4": tiktoken_encoding("cl100k_base")}
+    for text, g in zip(texts, got):
+        for name, tok in refs.items():
+            assert g["tok"][name] == tok.encode(text, allowed_special="all"), f"{name}: {text[:60]!r}"
+    assert not v.console_errors, v.console_errors
+
+
+def _model():
+    from llmkurs.model import load_mini_gpt
+
+    model, tok = load_mini_gpt()
+    model.eval()
+    model.set_keep_weights(True)
+    return model, tok
+
+
+MODEL_TEXTS = [
+    "Oto fragment przykładowego wejścia",
+    "Wczoraj w Krakowie padał deszcz, a dziś",
+    "Kot",
+    "Ala ma kota, a kot ma Alę. Ala ma kota, a kot ma Alę.",
+    "The quick brown fox 123 👍",
+    "Tekst<|endoftext|>Nowy",
+]
+
+
+def test_live_next_token_equal_lib(visit):
+    """Rozdział 9: [data-top] = top-10 next_token_probs biblioteki (ID te same, różnica ≤ 2e-3),
+    także dla tekstu dłuższego niż kontekst (ostatnie context_length tokenów, z notką)."""
+    import torch
+
+    from llmkurs.model import next_token_probs, text_to_token_ids
+
+    model, tok = _model()
+    long_text = " ".join(_lib_sentences()[15:60])
+    texts = MODEL_TEXTS + [long_text]
+    v = visit()
+    page = v.open(_chapter("09"))
+    got = _answer(page, _panel(page, "next-token"), texts)
+    for text, g in zip(texts, got):
+        probs = next_token_probs(model, text_to_token_ids(text, tok))[0]
+        top = torch.topk(probs, 10)
+        want = list(zip(top.indices.tolist(), top.values.tolist()))
+        page_ids = [i for i, _ in g["top"]]
+        assert set(page_ids) == {i for i, _ in want}, text[:50]
+        for (i, p), (j, q) in zip(want, g["top"]):
+            assert abs(dict(g["top"])[i] - p) <= TOL
+            assert i == j or abs(p - q) <= TOL, f"kolejność top-10: {text[:40]!r}"
+    assert "ostatnich" in got[-1]["text"], "Brak notki o ucięciu do długości kontekstu."
+    assert not v.console_errors, v.console_errors
+
+
+def test_live_attention_equal_lib(visit):
+    """Rozdziały 4, 6, 8 (i 3, 2): wagi uwagi, sumy wejścia i sąsiedzi z panelu = biblioteka."""
+    import torch
+    import torch.nn.functional as F
+
+    from llmkurs.attention import naive_attention
+
+    model, tok = _model()
+    texts = MODEL_TEXTS[:4]
+    v = visit()
+
+    def ids_of(text):
+        return tok.encode(text, allowed_special="all")[-model.cfg.context_length:]
+
+    page = v.open(_chapter("08"))
+    for text, g in zip(texts, _answer(page, _panel(page, "heads"), texts)):
+        with torch.no_grad():
+            model(torch.tensor([ids_of(text)]))
+        want = model.attention_weights()[g["result"]["layer"]][0]
+        assert torch.allclose(torch.tensor(g["result"]["weights"]).float(), want, atol=TOL), text
+    page = v.open(_chapter("06"))
+    for text, g in zip(texts, _answer(page, _panel(page, "causal"), texts)):
+        with torch.no_grad():
+            model(torch.tensor([ids_of(text)]))
+        want = model.attention_weights()[0][0, 0]
+        assert torch.allclose(torch.tensor(g["result"]["weights"]).float(), want, atol=TOL), text
+    page = v.open(_chapter("04"))
+    for text, g in zip(texts, _answer(page, _panel(page, "naive"), texts)):
+        x = model.tok_emb.weight[torch.tensor(g["result"]["ids"])].detach()
+        _, want = naive_attention(x)
+        assert torch.allclose(torch.tensor(g["result"]["weights"]).float(), want, atol=TOL), text
+    page = v.open(_chapter("03"))
+    for text, g in zip(texts, _answer(page, _panel(page, "positions"), texts)):
+        ids = torch.tensor(g["result"]["ids"])
+        want = (model.tok_emb.weight[ids] + model.pos_emb.weight[: len(ids)]).detach()[:, :8]
+        # wagi na stronie w float16: błąd względny ≤ 2⁻¹¹ na każdej liczbie tabeli
+        assert torch.allclose(torch.tensor(g["result"]["sum"]).float(), want, atol=1e-3, rtol=1e-3), text
+    page = v.open(_chapter("02"))
+    table = model.tok_emb.weight.detach()
+    for text, g in zip(texts, _answer(page, _panel(page, "embedding"), texts)):
+        for i, nn in zip(g["result"]["ids"], g["result"]["neighbours"]):
+            sims = F.cosine_similarity(table[i][None], table, dim=1)
+            sims[i] = -2
+            best = torch.topk(sims, 5)
+            assert [j for j, _ in nn] == best.indices.tolist() or all(
+                abs(c - float(sims[j])) <= TOL for j, c in nn), text
+    assert not v.console_errors, v.console_errors
