@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
 
-from llmkurs.corpus import load_corpus
-from llmkurs.exercises.ch09 import check_1, check_2, check_3, check_4
-from llmkurs.model import GPTConfig, TransformerBlock, count_parameters, text_loss
+from llmkurs.exercises.ch09 import check_1, check_2, check_3, check_4, check_5
+from llmkurs.model import GPTConfig, GPTModel, TransformerBlock, count_parameters
 from llmkurs.widgets.ch09 import mini_gpt
 
 
@@ -51,17 +48,44 @@ def test_ex2_solution_and_mistakes():
 
 
 def test_ex3_solution_and_mistakes():
-    model, tokenizer = mini_gpt()
-    loss = text_loss(model, tokenizer.encode(load_corpus("heldout")))
-    solution = math.exp(loss)
-    assert 50 < solution < 4096
+    model, _ = mini_gpt()
+    cfg = model.cfg
+    # rozwiązanie z notatnika: model z odwrotnym tie_weights, policzony naprawdę (nie na meta)
+    flipped = GPTModel(GPTConfig(**{**cfg.to_dict(), "tie_weights": not cfg.tie_weights}))
+    solution = count_parameters(flipped)
+    current = count_parameters(model)
+    assert abs(solution - current) == cfg.vocab_size * cfg.emb_dim      # niezależnie: różnica to V·d
     assert check_3(solution).ok
-    assert check_3(torch.tensor(solution)).ok
+    assert check_3(float(solution)).ok
     assert not check_3(None).ok
-    fb = check_3(loss)
-    assert not fb.ok and "exp" in fb.message
-    assert not check_3(solution * 1.1).ok
-    assert not check_3(4096.0).ok
+    fb = check_3(current)
+    assert not fb.ok and "bez zmiany" in fb.message
+    assert not check_3(2 * current - solution).ok                        # zły kierunek
+    assert "kierunek" in check_3(2 * current - solution).message
+    assert not check_3(str(solution)).ok
+
+
+def test_ex4_solution_and_mistakes_and_random_state_untouched():
+    # rozwiązanie z notatnika: zmieniona komórka 9.8
+    next_token_logits = torch.tensor([4.51, 0.89, -1.90, 6.75, 1.63, -1.62, -1.89, 6.28, 1.79])
+    probas = torch.softmax(next_token_logits / 2, dim=0)
+    torch.manual_seed(123)
+    sample = [torch.multinomial(probas, num_samples=1).item() for _ in range(1000)]
+    solution = sample.count(3)
+    assert 300 < solution < 550                          # p ≈ 0,42
+    torch.manual_seed(7)
+    state = torch.get_rng_state()
+    assert check_4(solution).ok
+    assert check_4(torch.tensor(solution)).ok
+    assert torch.equal(state, torch.get_rng_state())    # sprawdzenie nie rusza losowości studenta
+    torch.manual_seed(123)
+    at_t1 = [torch.multinomial(torch.softmax(next_token_logits, dim=0), 1).item() for _ in range(1000)].count(3)
+    fb = check_4(at_t1)
+    assert not fb.ok and "T = 1" in fb.message
+    assert not check_4(None).ok
+    assert not check_4(solution + 5).ok
+    assert not check_4(1000).ok
+    assert not check_4(0.42).ok
 
 
 def layer_norm(x):
@@ -70,12 +94,12 @@ def layer_norm(x):
     return (x - mean) / torch.sqrt(var + 1e-5)
 
 
-def test_ex4_solution_and_mistakes():
-    assert check_4(layer_norm).ok
-    assert not check_4(None).ok
-    assert not check_4(lambda x: None).ok
+def test_ex5_solution_and_mistakes():
+    assert check_5(layer_norm).ok
+    assert not check_5(None).ok
+    assert not check_5(lambda x: None).ok
     unbiased = lambda x: (x - x.mean(-1, keepdim=True)) / torch.sqrt(x.var(-1, keepdim=True) + 1e-5)  # noqa: E731
-    fb = check_4(unbiased)
+    fb = check_5(unbiased)
     assert not fb.ok and "unbiased=False" in fb.message
-    assert not check_4(lambda x: x - x.mean(-1, keepdim=True)).ok                 # bez dzielenia
-    assert not check_4(lambda x: (x - x.mean()) / x.std()).ok                     # po całym tensorze
+    assert not check_5(lambda x: x - x.mean(-1, keepdim=True)).ok                 # bez dzielenia
+    assert not check_5(lambda x: (x - x.mean()) / x.std()).ok                     # po całym tensorze

@@ -1,9 +1,12 @@
 """Ćwiczenia rozdziału 9 (mały GPT) z automatycznym sprawdzaniem.
 
-1. :func:`check_1` – liczba parametrów jednego bloku transformera małego GPT (``emb_dim = 128``).
+1. :func:`check_1` – liczba parametrów jednego bloku transformera o ``emb_dim = 128`` (na kartce).
 2. :func:`check_2` – własna funkcja ``top_k_logits(logits, k)``.
-3. :func:`check_3` – perpleksja małego GPT na części odłożonej korpusu.
-4. :func:`check_4` – własna normalizacja warstwy ``layer_norm(x)`` (bez ``scale`` i ``shift``).
+3. :func:`check_3` – zmiana komórki 9.7: liczba parametrów małego GPT po odwróceniu ``tie_weights``.
+4. :func:`check_4` – zmiana komórki 9.8: ile razy wypada „naprzód” w 1000 losowaniach przy T = 2.
+5. :func:`check_5` – własna normalizacja warstwy ``layer_norm(x)`` (bez ``scale`` i ``shift``).
+
+Żadne sprawdzenie nie zmienia stanu losowości notatnika (własne ``torch.Generator``).
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-from llmkurs.exercises.common import Feedback, feedback, not_done
+from llmkurs.exercises.common import Feedback, not_done
 
-#: Wymiar wektorów małego GPT, dla którego liczymy parametry bloku w ćwiczeniu 1.
+#: Wymiar wektorów bloku, dla którego liczymy parametry w ćwiczeniu 1 (stały, niezależny od małego GPT).
 EMB_DIM = 128
 
 
@@ -76,39 +79,96 @@ def check_2(top_k_logits) -> Feedback:
     return Feedback(True, "softmax z takich logitów daje zero wszystkim tokenom spoza k najlepszych.")
 
 
-def heldout_perplexity() -> float:
-    """Perpleksja małego GPT na części odłożonej korpusu: exp(średnia strata)."""
-    from llmkurs.corpus import load_corpus
-    from llmkurs.model import text_loss
-    from llmkurs.widgets.ch09 import mini_gpt
+def mini_config():
+    """Konfiguracja wytrenowanego małego GPT (z ``config.json`` w pakiecie)."""
+    import json
 
-    model, tokenizer = mini_gpt()
-    return math.exp(text_loss(model, tokenizer.encode(load_corpus("heldout"))))
+    from llmkurs.model import MINI_GPT_DIR, GPTConfig
+
+    return GPTConfig.from_dict(json.loads((MINI_GPT_DIR / "config.json").read_text(encoding="utf-8")))
+
+
+def flipped_tie_parameters(cfg=None) -> int:
+    """Liczba parametrów małego GPT z odwrotnym ustawieniem ``tie_weights`` (model na ``meta``)."""
+    from llmkurs.model import GPTConfig, GPTModel, count_parameters
+
+    cfg = cfg or mini_config()
+    flipped = GPTConfig(**{**cfg.to_dict(), "tie_weights": not cfg.tie_weights})
+    with torch.device("meta"):
+        return count_parameters(GPTModel(flipped))
 
 
 def check_3(odpowiedz) -> Feedback:
-    """Ćwiczenie 3: perpleksja małego GPT na ``load_corpus("heldout")`` (z dokładnością 1 %)."""
+    """Ćwiczenie 3: liczba parametrów małego GPT po odwróceniu ``tie_weights`` w komórce 9.7."""
     if odpowiedz is None:
-        return not_done("perpleksję")
+        return not_done("liczbę parametrów")
+    if isinstance(odpowiedz, bool) or not isinstance(odpowiedz, (int, float)) or odpowiedz != int(odpowiedz):
+        return Feedback(False, "podaj jedną liczbę całkowitą: count_parameters(model) po zmianie komórki.")
+    from llmkurs.model import GPTModel, count_parameters
+
+    cfg = mini_config()
+    good = flipped_tie_parameters(cfg)
+    with torch.device("meta"):
+        current = count_parameters(GPTModel(cfg))
+    vd = cfg.vocab_size * cfg.emb_dim
+    odpowiedz = int(odpowiedz)
+    if odpowiedz == good:
+        what = "odpada" if good < current else "dochodzi"
+        return Feedback(True, f"{what} dokładnie V·d = {cfg.vocab_size}·{cfg.emb_dim} = {vd:,} parametrów macierzy wyjściowej – "
+                              "przy wspólnych wagach ta sama macierz służy za osadzenia tokenów i za warstwę wyjściową.".replace(",", " "))
+    if odpowiedz == current:
+        return Feedback(False, "to liczba parametrów modelu bez zmiany: w komórce 9.7 utwórz model z odwrotnym tie_weights i policz jeszcze raz.")
+    if abs(odpowiedz - current) == vd:
+        return Feedback(False, "różnica V·d jest dobra, ale kierunek nie: sprawdź, czy mały GPT ma teraz wspólne wagi (mini_cfg.tie_weights).")
+    return Feedback(False, "zmień w komórce 9.7 konfigurację na GPTConfig(**{**mini_cfg.to_dict(), \"tie_weights\": not mini_cfg.tie_weights}) i wpisz count_parameters(model).")
+
+
+#: Logity z przykładu z książki (komórka 9.8) i indeks tokenu „naprzód”.
+BOOK_LOGITS = (4.51, 0.89, -1.90, 6.75, 1.63, -1.62, -1.89, 6.28, 1.79)
+FORWARD_INDEX = 3
+
+
+def sampled_count(temperature: float, seed: int = 123, n: int = 1000) -> int:
+    """Ile razy wypada „naprzód” w ``n`` losowaniach z softmax(logity / T) po ``torch.manual_seed(seed)``.
+
+    Liczymy własnym ``torch.Generator`` z tym samym ziarnem (ten sam ciąg liczb co
+    ``torch.manual_seed``), więc sprawdzenie nie zmienia stanu losowości w notatniku.
+    """
+    probas = torch.softmax(torch.tensor(BOOK_LOGITS) / temperature, dim=0)
+    gen = torch.Generator().manual_seed(seed)
+    return sum(torch.multinomial(probas, num_samples=1, generator=gen).item() == FORWARD_INDEX for _ in range(n))
+
+
+def check_4(odpowiedz) -> Feedback:
+    """Ćwiczenie 4: liczba „naprzód” w 1000 losowaniach przy T = 2 (komórka 9.8 zmieniona)."""
+    if odpowiedz is None:
+        return not_done("liczbę wylosowań „naprzód”")
     if isinstance(odpowiedz, torch.Tensor) and odpowiedz.numel() == 1:
         odpowiedz = odpowiedz.item()
-    if isinstance(odpowiedz, bool) or not isinstance(odpowiedz, (int, float)):
-        return Feedback(False, "podaj jedną liczbę (float).")
-    good = heldout_perplexity()
-    loss = math.log(good)
-    if abs(odpowiedz - good) <= 0.01 * good:
-        return Feedback(True, f"perpleksja ≈ {good:.0f}: model waha się średnio tak, jakby wybierał spośród ok. {good:.0f} równie prawdopodobnych tokenów (zamiast z całego słownika).")
-    if abs(odpowiedz - loss) < 0.05:
-        return Feedback(False, "to jest strata (średni logarytm); perpleksja to math.exp(strata).")
-    return feedback(False, "", "policz stratę text_loss(model, ids) na ids = tokenizer.encode(load_corpus(\"heldout\")), a potem math.exp(strata).")
+    if isinstance(odpowiedz, bool) or not isinstance(odpowiedz, (int, float)) or odpowiedz != int(odpowiedz):
+        return Feedback(False, "podaj jedną liczbę całkowitą od 0 do 1000.")
+    odpowiedz = int(odpowiedz)
+    p = torch.softmax(torch.tensor(BOOK_LOGITS) / 2.0, dim=0)[FORWARD_INDEX].item()
+    good = sampled_count(2.0)
+    sigma = math.sqrt(1000 * p * (1 - p))
+    if odpowiedz == good:
+        return Feedback(True, f"przy T = 2 „naprzód” ma prawdopodobieństwo {p:.3f}".replace(".", ",")
+                              + " (przy T = 1 większe), więc wypada rzadziej: wyższa temperatura oddaje część masy słabszym tokenom.")
+    if odpowiedz == sampled_count(1.0):
+        return Feedback(False, "to wynik przy T = 1: w komórce 9.8 zamień probas na torch.softmax(next_token_logits / 2, dim=0) i uruchom ją jeszcze raz.")
+    if odpowiedz == sampled_count(0.5):
+        return Feedback(False, "to wynik przy T = 0,5 (logity pomnożone przez 2): podziel logity przez 2.")
+    if abs(odpowiedz - 1000 * p) <= 4 * sigma:
+        return Feedback(False, "liczba jest bliska oczekiwanej, ale nie tej z ziarna 123: zostaw torch.manual_seed(123) przed losowaniem.")
+    return Feedback(False, "policz, ile razy w 1000 losowaniach z torch.softmax(next_token_logits / 2, dim=0) wypada indeks 3 („naprzód”).")
 
 
-def check_4(layer_norm) -> Feedback:
-    """Ćwiczenie 4: ``layer_norm(x)`` – średnia 0 i wariancja 1 wzdłuż ostatniego wymiaru (eps = 1e-5)."""
+def check_5(layer_norm) -> Feedback:
+    """Ćwiczenie 5: ``layer_norm(x)`` – średnia 0 i wariancja 1 wzdłuż ostatniego wymiaru (eps = 1e-5)."""
     if layer_norm is None:
         return not_done("funkcję layer_norm")
     if not callable(layer_norm):
-        return Feedback(False, "przekaż funkcję (bez nawiasów), np. check_4(layer_norm).")
+        return Feedback(False, "przekaż funkcję (bez nawiasów), np. check_5(layer_norm).")
     gen = torch.Generator().manual_seed(1)
     for x in (torch.tensor([[1.0, 2.0, 3.0, 6.0]]), torch.randn(2, 5, 8, generator=gen) * 3 + 1, torch.randn(3, 2, generator=gen)):
         try:
