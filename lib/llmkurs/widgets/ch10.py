@@ -229,3 +229,35 @@ def head_switch_widget():
         glowa=int_slider(1, 1, model.cfg.n_heads, "Głowa:"),
         wylacz=W.Checkbox(value=True, description="wyłącz głowę (wyzeruj jej wyjście)", indent=False),
     )
+
+
+def heldout_excerpts(documents: list[str], chars_per_doc: int) -> list[str]:
+    """Początek każdego dokumentu: pełne akapity do ``chars_per_doc`` znaków (co najmniej jeden).
+
+    Stały, powtarzalny wycinek części odłożonej z każdego rejestru – do ocen, które na całej
+    części odłożonej trwałyby za długo na darmowym procesorze.
+    """
+    require(isinstance(chars_per_doc, int) and chars_per_doc > 0, "Liczba znaków na dokument musi być dodatnią liczbą całkowitą.")
+    out = []
+    for doc in documents:
+        paragraphs = doc.split("\n\n")
+        taken = paragraphs[0]
+        for par in paragraphs[1:]:
+            if len(taken) + 2 + len(par) > chars_per_doc:
+                break
+            taken += "\n\n" + par
+        out.append(taken)
+    return out
+
+
+def heldout_slice(tokenizer, n_tokens: int, document: int = 0) -> list[int]:
+    """Pierwsze ``n_tokens`` identyfikatorów dokumentu odłożonego nr ``document`` (od 0),
+    poprzedzone ``<|endoftext|>`` – tak jak model widział początek każdego dokumentu w treningu."""
+    from llmkurs.corpus import load_documents
+    from llmkurs.model import _doc_ids
+
+    docs = load_documents("heldout")
+    require(isinstance(document, int) and 0 <= document < len(docs),
+            f"Numer dokumentu odłożonego musi być od 0 do {len(docs) - 1}.")
+    require(isinstance(n_tokens, int) and n_tokens >= 3, "Wycinek musi mieć co najmniej 3 tokeny.")
+    return _doc_ids(tokenizer, docs[document])[:n_tokens]
