@@ -5,8 +5,14 @@ torcha, który Colab już ma); gdzie indziej nic nie robi. Zmienna środowiskowa
 ``LLMKURS_SOURCE`` wskazuje inne źródło (np. lokalny katalog) i wymusza instalację, gdy
 ``llmkurs`` nie da się zaimportować.
 
+Gdy instalacja się nie uda (zły adres repozytorium, brak internetu), komórka zgłasza wyjątek
+``BladInstalacji``, który IPython pokazuje jako jedno polskie zdanie z adresem i tym, co zmienić
+(``_render_traceback_`` zamiast śladu stosu); „Uruchom wszystko” zatrzymuje się na tej komórce,
+więc nie ma lawiny błędów ``NameError`` w następnych.
+
 Użycie: ``python scripts/first_cell.py [--check] [notatniki...]`` (domyślnie ``chapters/*.ipynb``).
-Z ``--check`` tylko sprawdza i kończy się kodem 1, gdy któraś komórka się różni.
+Z ``--check`` tylko sprawdza i kończy się kodem 1, gdy któraś komórka się różni. Adres zmienia
+``make publish REPO=https://github.com/WŁAŚCICIEL/NAZWA`` (``scripts/publish.py``).
 """
 
 from __future__ import annotations
@@ -14,8 +20,6 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-
-import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "# Pierwsza komórka kursu (generowana przez scripts/first_cell.py – nie edytuj)."
@@ -45,7 +49,18 @@ def cell_source(url: str | None = None) -> str:
         'if W_COLABIE and importlib.util.find_spec("llmkurs") is None:',
         '    wynik = subprocess.run([sys.executable, "-m", "pip", "install", "-q", ZRODLO], capture_output=True, text=True)',
         "    if wynik.returncode != 0:",
-        '        raise RuntimeError("Nie udało się zainstalować pakietu llmkurs – sprawdź połączenie z internetem:\\n" + wynik.stderr[-2000:])',
+        "        class BladInstalacji(Exception):",
+        '            """Jedno zdanie zamiast śladu stosu; zatrzymuje „Uruchom wszystko” na tej komórce."""',
+        "",
+        "            def _render_traceback_(self):",
+        "                return [str(self)]",
+        "",
+        "        raise BladInstalacji(",
+        '            f"Nie udało się zainstalować pakietu kursu llmkurs z {ZRODLO}: jeśli to nie jest adres "',
+        '            "repozytorium tego kursu, autor kursu ustawia właściwy poleceniem make publish "',
+        '            "REPO=https://github.com/WŁAŚCICIEL/NAZWA (albo podaj źródło w zmiennej LLMKURS_SOURCE), "',
+        '            "a jeśli jest – sprawdź, czy notatnik ma dostęp do internetu, i uruchom komórkę ponownie."',
+        "        )",
         "    importlib.invalidate_caches()",
     ])
 
@@ -59,6 +74,8 @@ def _is_current(cell, source: str) -> bool:
 
 def apply(path: Path, check: bool = False) -> bool:
     """Wpisz komórkę do notatnika ``path``; zwróć True, jeśli była już aktualna."""
+    import nbformat
+
     nb = nbformat.read(path, as_version=4)
     source = cell_source()
     code_cells = [c for c in nb.cells if c.cell_type == "code"]

@@ -461,3 +461,120 @@ def test_tiktoken_encoding_errors_are_polish(monkeypatch):
         T.gpt2_encoding()
     with pytest.raises(KursError, match="internetu"):
         T.cl100k_encoding()
+
+
+# --------------------------------------------------------------------------- surogaty i disallowed_special
+
+
+def as_surrogate_pairs(text: str) -> str:
+    """Znaki spoza BMP (np. emoji) zapisane jako pary surogatów UTF-16 – jak napis z JavaScriptu."""
+    out = []
+    for ch in text:
+        code = ord(ch) - 0x10000
+        out.append(chr(0xD800 + (code >> 10)) + chr(0xDC00 + (code & 0x3FF)) if code >= 0 else ch)
+    return "".join(out)
+
+
+def test_as_surrogate_pairs_by_hand():
+    assert as_surrogate_pairs("a👍") == "a\ud83d\udc4d"
+    assert as_surrogate_pairs("a👍").encode("utf-16", "surrogatepass").decode("utf-16") == "a👍"
+
+
+PAIRS = ["\ud83d\udc4d", "x\ud83d\udc4dy", "\ud83d\udc4d\ud83d\udc4d", "Ola \ud83d\ude42 ma kota",
+         as_surrogate_pairs("👩‍👩‍👧‍👦 🇵🇱 𝔸𝕓 😀<|endoftext|>")]
+
+
+@needs("gpt2")
+@needs("cl100k_base")
+@pytest.mark.parametrize("s", PAIRS)
+def test_surrogate_pairs_are_joined_like_tiktoken(gpt2, cl100k, s):
+    joined = s.encode("utf-16", "surrogatepass").decode("utf-16")
+    assert joined != s and not T._LONE_SURROGATE.search(s)
+    for ours, theirs in [(gpt2_ours(), gpt2), (cl100k_ours(), cl100k)]:
+        ids = ours.encode(s, allowed_special="all")
+        assert ids == theirs.encode(s, allowed_special="all") == theirs.encode(joined, allowed_special="all")
+        assert ours.encode_ordinary(s) == theirs.encode_ordinary(s)
+        assert ours.decode(ids) == joined
+    assert gpt2_ours().encode("\ud83d\udc4d") == gpt2.encode("👍")
+
+
+@needs("gpt2")
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", " ", "ł", "👍", "😀", "𝔸", "🇵", "\u200d", "\n"]), max_size=30))
+def test_surrogate_pairs_random_equal_tiktoken(gpt2, s):
+    paired = as_surrogate_pairs(s)
+    assert gpt2_ours().encode(paired, disallowed_special=()) == gpt2.encode(paired, disallowed_special=())
+    assert polish_tokenizer().encode(paired) == polish_tokenizer().encode(s)
+
+
+@pytest.mark.parametrize("s, code, where, half", [
+    ("a\ud800b", "D800", 1, "wysoką"),
+    ("x\ud83d", "D83D", 1, "wysoką"),
+    ("\ud83d\ud83d\udc4d", "D83D", 0, "wysoką"),       # dwie wysokie: pierwsza bez pary
+    ("\ud83d\udc4d\udc4d", "DC4D", 2, "niską"),        # para i niska bez wysokiej
+    ("\udc4d\ud83d", "DC4D", 0, "niską"),              # odwrotna kolejność to nie para
+    ("👍 ok \udfff", "DFFF", 5, "niską"),
+])
+def test_lone_surrogate_error_names_it_and_its_position(small, s, code, where, half):
+    message = f"pojedynczy surogat U+{code} na pozycji {where} ({half} połówkę pary UTF-16 bez drugiej połowy)"
+    for call in (small.encode, small.encode_ordinary, lambda t: small.encode_with_merges(t, 10),
+                 lambda t: BPETokenizer.train(t, 300)):
+        with pytest.raises(KursError) as err:
+            call(s)
+        assert message in str(err.value)
+
+
+@needs("gpt2")
+def test_lone_surrogate_is_our_only_difference_from_tiktoken(gpt2):
+    # tiktoken zamienia pojedynczy surogat na U+FFFD (a więc decode nie oddaje tekstu); my – błąd
+    assert gpt2.encode("a\ud800b") == gpt2.encode("a\ufffdb")
+    with pytest.raises(KursError, match="surogat"):
+        gpt2_ours().encode("a\ud800b")
+
+
+DISALLOWED = [
+    ("hello world", {"hello"}, frozenset()),
+    ("hello world", {"xyz"}, frozenset()),
+    ("hello world", {"hello", "<|endoftext|>"}, frozenset()),
+    ("a<|endoftext|>b", {"<|endoftext|>"}, "all"),      # jawnie zakazany wygrywa z allowed „all”
+    ("a<|endoftext|>b", {"b"}, "all"),
+    ("a<|endoftext|>c", {"b"}, "all"),
+    ("a<|endoftext|>b", (), frozenset()),
+    ("a<|endoftext|>b", "all", {"<|endoftext|>"}),
+    ("ala ma kota", ["kot"], frozenset()),
+    ("", {""}, frozenset()),
+    ("abc", {""}, frozenset()),
+]
+
+
+def _outcome(encode, text, disallowed, allowed):
+    try:
+        return encode(text, allowed_special=allowed, disallowed_special=disallowed)
+    except ValueError:
+        return ValueError
+
+
+@needs("gpt2")
+@needs("cl100k_base")
+@pytest.mark.parametrize("text, disallowed, allowed", DISALLOWED)
+def test_disallowed_special_equals_tiktoken(gpt2, cl100k, text, disallowed, allowed):
+    for ours, theirs in [(gpt2_ours(), gpt2), (cl100k_ours(), cl100k)]:
+        assert _outcome(ours.encode, text, disallowed, allowed) == _outcome(theirs.encode, text, disallowed, allowed)
+
+
+def test_disallowed_non_special_string_is_a_polish_value_error(small):
+    with pytest.raises(KursError, match="zakazany w disallowed_special") as err:
+        small.encode("ala ma kota", disallowed_special={"kot"})
+    assert isinstance(err.value, ValueError) and "'kot'" in str(err.value)
+    assert small.encode("ala ma psa", disallowed_special={"kot"}) == small.encode("ala ma psa")
+    with pytest.raises(KursError, match="allowed_special"):
+        small.encode("a<|endoftext|>", disallowed_special={"<|endoftext|>"})
+    with pytest.raises(KursTypeError, match="zbiór"):
+        small.encode("ala", disallowed_special="<|endoftext|>")
+
+
+def test_from_tiktoken_docstring_states_the_only_difference():
+    doc = " ".join(inspect.getdoc(BPETokenizer.from_tiktoken).split())
+    assert "bez pojedynczych surogatów dokładnie te same ID" in doc
+    assert "pary surogatów łączymy w znaki tak jak tiktoken" in doc
+    assert "Jedyna różnica: pojedynczy surogat" in doc

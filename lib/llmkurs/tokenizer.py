@@ -35,12 +35,14 @@ U+0100. Spacja (bajt 32) wypada na ``Ġ`` (U+0120), nowa linia na ``Ċ``. Dlateg
 token „spacja + kota”, czyli słowo na początku (po spacji). Polskie litery zajmują w UTF-8 dwa
 bajty, więc np. ``ł`` (``C5 82``) wygląda w tej notacji jak ``ÅĤ``.
 
-**Pojedyncze surogaty.** Napisy Pythona mogą zawierać pojedyncze surogaty (ang. *lone
-surrogates*, U+D800–U+DFFF: połówki par UTF-16 bez drugiej połowy), których nie da się zapisać
-w UTF-8. :meth:`encode`
-zgłasza wtedy :class:`~llmkurs.errors.KursError` z polskim komunikatem (``tiktoken`` po cichu
-zamienia je na U+FFFD, przez co dekodowanie nie oddaje tekstu). Dla każdego innego napisu
-``decode(encode(s)) == s``.
+**Surogaty.** Napis Pythona może zawierać surogaty (U+D800–U+DFFF), czyli połówki par UTF-16,
+np. gdy przyszedł z JavaScriptu albo z pliku zdekodowanego z ``surrogatepass``. Poprawną parę
+(połówka wysoka U+D800–U+DBFF, zaraz za nią niska U+DC00–U+DFFF) łączymy w jeden znak, tak jak
+``tiktoken``: ``"\\ud83d\\udc4d"`` koduje się jak ``"👍"``. Pojedynczego surogatu (ang. *lone
+surrogate*: połówki bez drugiej połowy) nie da się zapisać w UTF-8: :meth:`encode` zgłasza wtedy
+:class:`~llmkurs.errors.KursError` z polskim komunikatem (``tiktoken`` po cichu zamienia go na
+U+FFFD, przez co dekodowanie nie oddaje tekstu). Dla każdego napisu bez surogatów
+``decode(encode(s)) == s``; z parami surogatów ``decode`` oddaje napis z połączonymi znakami.
 """
 
 from __future__ import annotations
@@ -248,15 +250,30 @@ def readable_piece(data: bytes) -> str:
         return "⟨" + " ".join(f"{b:02X}" for b in data) + "⟩"
 
 
-def _utf8(text: str) -> bytes:
+#: Surogat bez pary: wysoki, za którym nie stoi niski, albo niski, przed którym nie stoi wysoki.
+_LONE_SURROGATE = regex.compile("[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]")
+
+
+def _utf8_text(text: str) -> str:
+    """Tekst, który da się zapisać w UTF-8: pary surogatów połączone w znaki (jak w tiktoken).
+
+    Pojedynczy surogat (bez drugiej połowy pary) to :class:`KursError` z jego pozycją w ``text``.
+    """
     try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError as err:
-        code = ord(text[err.start])
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    lone = _LONE_SURROGATE.search(text)
+    if lone is not None:
+        code = ord(lone.group())
+        half = "wysoką" if code < 0xDC00 else "niską"
         raise KursError(
-            f"Tekst zawiera pojedynczy surogat U+{code:04X} (pozycja {err.start}), którego nie da się "
-            "zapisać w UTF-8: usuń go albo popraw kodowanie tekstu."
-        ) from None
+            f"Tekst zawiera pojedynczy surogat U+{code:04X} na pozycji {lone.start()} ({half} połówkę "
+            "pary UTF-16 bez drugiej połowy), którego nie da się zapisać w UTF-8: usuń go albo popraw "
+            "kodowanie tekstu."
+        )
+    return text.encode("utf-16", "surrogatepass").decode("utf-16")
 
 
 # --------------------------------------------------------------------------- tokenizator
@@ -391,7 +408,7 @@ class BPETokenizer:
                 f"Rozmiar słownika {vocab_size} jest za mały: potrzeba co najmniej {minimum} "
                 f"(256 bajtów + {len(special_tokens)} tokenów specjalnych).")
         compiled = regex.compile(pattern)
-        _utf8(text)  # czytelny błąd dla pojedynczych surogatów
+        text = _utf8_text(text)  # pary surogatów → znaki; pojedynczy surogat → czytelny błąd
 
         # 1. kawałki z częstościami (teksty tokenów specjalnych są granicami)
         counts: Counter[str] = Counter()
@@ -483,7 +500,7 @@ class BPETokenizer:
     def encode_ordinary(self, text: str) -> list[int]:
         """Zakoduj tekst, traktując teksty tokenów specjalnych jak zwykły tekst."""
         _check_text(text)
-        _utf8(text)
+        text = _utf8_text(text)
         out: list[int] = []
         cache = self._cache
         for chunk in self._compiled.findall(text):
@@ -501,26 +518,40 @@ class BPETokenizer:
         if disallowed_special == "all":
             disallowed = set(self.special_tokens) - allowed
         else:
-            disallowed = set(disallowed_special) & set(self.special_tokens)
+            if isinstance(disallowed_special, str):
+                raise KursTypeError("disallowed_special to zbiór napisów, np. {\"<|endoftext|>\"}, albo napis \"all\".")
+            # jak tiktoken: każdy podany napis jest zakazany, także taki, który nie jest tokenem specjalnym
+            disallowed = set(disallowed_special)
         return allowed, disallowed
+
+    def _check_disallowed(self, text: str, disallowed: set[str]) -> None:
+        for tok in sorted(disallowed):
+            if tok not in text:
+                continue
+            if tok in self.special_tokens:
+                raise KursError(
+                    f"Tekst zawiera token specjalny {tok!r}: jeśli ma być jednym tokenem, podaj "
+                    f"allowed_special={{{tok!r}}}, a jeśli zwykłym tekstem – disallowed_special=()."
+                )
+            raise KursError(
+                f"Tekst zawiera napis {tok!r} zakazany w disallowed_special (nie jest on tokenem "
+                f"specjalnym tego tokenizatora): usuń go z tekstu albo z disallowed_special."
+            )
 
     def encode(self, text, allowed_special=frozenset(), disallowed_special="all") -> list[int]:
         """Zakoduj tekst na listę ID tokenów (jak ``tiktoken.Encoding.encode``).
 
         Tekst tokenu specjalnego (np. ``"<|endoftext|>"``) staje się jednym tokenem tylko wtedy,
         gdy jest w ``allowed_special`` (zbiór albo ``"all"``); w przeciwnym razie – jak
-        w tiktoken – zgłaszamy błąd, bo taki tekst zwykle trafia do danych przypadkiem.
-        ``disallowed_special=()`` koduje go jako zwykły tekst.
+        w tiktoken – zgłaszamy błąd (:class:`~llmkurs.errors.KursError`, podklasa ``ValueError``),
+        bo taki tekst zwykle trafia do danych przypadkiem. ``disallowed_special=()`` koduje go
+        jako zwykły tekst. Zbiór ``disallowed_special`` może też wymieniać napisy, które nie są
+        tokenami specjalnymi: tekst, który je zawiera, też daje błąd (tak samo w tiktoken).
         """
         _check_text(text)
-        _utf8(text)
         allowed, disallowed = self._allowed(allowed_special, disallowed_special)
-        for tok in sorted(disallowed):
-            if tok in text:
-                raise KursError(
-                    f"Tekst zawiera token specjalny {tok!r}: jeśli ma być jednym tokenem, podaj "
-                    f"allowed_special={{{tok!r}}}, a jeśli zwykłym tekstem – disallowed_special=()."
-                )
+        self._check_disallowed(text, disallowed)
+        text = _utf8_text(text)
         if not allowed:
             return self.encode_ordinary(text)
         out: list[int] = []
@@ -566,7 +597,7 @@ class BPETokenizer:
         allowed, disallowed = self._allowed(allowed_special, "all")
         for tok in disallowed:
             require(tok not in text, f"Tekst zawiera token specjalny {tok!r}: podaj allowed_special={{{tok!r}}}.")
-        _utf8(text)
+        text = _utf8_text(text)
         out: list[int] = []
         for segment in _split_special(text, allowed, keep=True):
             if segment in allowed:
@@ -638,8 +669,15 @@ class BPETokenizer:
         """Zbuduj tokenizator kursu ze słownika tiktoken (np. ``"gpt2"``, ``"cl100k_base"``).
 
         Bierzemy rangi tokenów, wzorzec pre-tokenizacji i tokeny specjalne kodowania, więc
-        wynik koduje każdy tekst na dokładnie te same ID co tiktoken. Scalenia (``.merges``)
-        odtwarzamy dopiero, gdy ktoś o nie zapyta.
+        :meth:`encode` i :meth:`encode_ordinary` dają dla każdego napisu bez pojedynczych
+        surogatów dokładnie te same ID co ``Encoding.encode`` i ``Encoding.encode_ordinary``
+        tiktoken, z tymi samymi ``allowed_special`` i ``disallowed_special`` (pary surogatów
+        łączymy w znaki tak jak tiktoken), a tam, gdzie tiktoken zgłasza ``ValueError`` (tekst
+        tokenu specjalnego albo napisu z ``disallowed_special``), zgłaszamy
+        :class:`~llmkurs.errors.KursError`, podklasę ``ValueError``, z polskim komunikatem.
+        Jedyna różnica: pojedynczy surogat tiktoken po cichu zamienia na U+FFFD, a my zgłaszamy
+        :class:`~llmkurs.errors.KursError`. Scalenia (``.merges``) odtwarzamy dopiero, gdy ktoś
+        o nie zapyta.
         """
         if isinstance(name_or_encoding, str):
             enc = tiktoken_encoding(name_or_encoding)
