@@ -110,6 +110,10 @@ def test_kind_is_the_largest_share_and_other_is_the_rest():
     assert head_kind(s) == "previous"
     assert head_kind({"previous": 0.1, "first": 0.1, "self": 0.1}) == "other"
     assert head_kind({"previous": 0.1, "first": 0.6, "self": 0.1}) == "first"
+    # reszta („inne”) to suma po wielu tokenach: nie porównujemy jej wprost z udziałem jednego tokenu
+    assert head_kind({"previous": 0.32, "first": 0.25, "self": 0.1}) == "previous"
+    assert head_kind({"previous": 0.29, "first": 0.05, "self": 0.05}) == "other"
+    assert head_kind({"previous": 0.29, "first": 0.05, "self": 0.05}, threshold=0.2) == "previous"
     assert set(KINDS) == {"previous", "first", "self", "other"}
 
 

@@ -1,7 +1,10 @@
 """Widżet i rysunki rozdziału 10: katalog głów uwagi i wyłączanie jednej głowy.
 
-- :func:`head_kind` – rodzaj głowy z katalogu :func:`llmkurs.model.head_stats`: ta z czterech
-  części uwagi (poprzedni token, pierwszy token, sam token, „inne” = reszta), która jest największa.
+- :func:`head_kind` – rodzaj głowy z katalogu :func:`llmkurs.model.head_stats`: największy z trzech
+  udziałów uwagi (poprzedni token, pierwszy token, sam token), jeśli jeden token dostaje średnio
+  co najmniej ``KIND_THRESHOLD`` uwagi; inaczej „inne” (uwaga rozłożona na wiele tokenów – reszta
+  do 1 jest sumą po wielu tokenach, więc porównywanie jej wprost z udziałem jednego tokenu
+  prawie zawsze dawałoby „inne”).
 - :func:`catalogue_figure` – rysunek warstwa × głowa: rodzaj (kolor, kreskowanie i napis
   w komórce, więc czyta się też w szarości) i wzrost straty po wyłączeniu głowy.
 - :func:`zeroed_head` – menedżer kontekstu, który zeruje wyjście jednej głowy: haczyk
@@ -27,7 +30,7 @@ from llmkurs.widgets.common import HtmlText, Note, int_slider, interactive, text
 
 #: Rodzaje głów (klucze ``head_stats`` i „inne”) z etykietami w rysunkach.
 KINDS = ("previous", "first", "self", "other")
-KIND_LABELS = {"previous": "poprzedni token", "first": "pierwszy token", "self": "sam token", "other": "inne"}
+KIND_LABELS = {"previous": "poprzedni token", "first": "pierwszy token", "self": "sam token", "other": "inne (rozproszona)"}
 KIND_SHORT = {"previous": "poprz.", "first": "pierw.", "self": "sam", "other": "inne"}
 #: Kolory z palety cividis (czytelne dla daltonistów) i kreskowania (czytelne w szarości).
 KIND_COLORS = {"previous": "#00224e", "first": "#7d7c78", "self": "#fee838", "other": "#ffffff"}
@@ -38,6 +41,8 @@ DEFAULT_SENTENCE = "Książka leży na stole, a kot śpi na"
 
 
 def _pl(x: float, digits: int = 2) -> str:
+    if round(x, digits) == 0:
+        x = 0.0  # bez „−0,00”
     return f"{x:.{digits}f}".replace(".", ",").replace("-", "−")
 
 
@@ -48,10 +53,17 @@ def kind_shares(stat: dict) -> dict[str, float]:
     return shares
 
 
-def head_kind(stat: dict) -> str:
-    """Rodzaj głowy: klucz największego z udziałów :func:`kind_shares`."""
+#: Najmniejszy średni udział jednego tokenu (poprzedniego, pierwszego albo samego), od którego
+#: głowa dostaje jego rodzaj; poniżej – „inne”.
+KIND_THRESHOLD = 0.3
+
+
+def head_kind(stat: dict, threshold: float = KIND_THRESHOLD) -> str:
+    """Rodzaj głowy: ``previous``, ``first`` albo ``self`` – największy z tych trzech udziałów, jeśli
+    wynosi co najmniej ``threshold`` – w przeciwnym razie ``other``."""
     shares = kind_shares(stat)
-    return max(KINDS, key=lambda k: shares[k])
+    best = max(KINDS[:3], key=lambda k: shares[k])
+    return best if shares[best] >= threshold else "other"
 
 
 def catalogue_figure(stats: list[dict], title: str = "Katalog głów małego GPT"):
@@ -169,9 +181,9 @@ def render_head_switch(zdanie: str = DEFAULT_SENTENCE, warstwa: int = 1, glowa: 
     if shares is None:
         notes.append(Note(f"Zdanie ma {n} {'token' if n == 1 else 'tokeny'}: udziały poprzedni/pierwszy/sam liczymy od trzeciego tokenu – wpisz dłuższe zdanie."))
     else:
-        kind = max(KINDS, key=lambda k: shares[k])
+        kind = head_kind(shares)
         rows = [f"<tr><td>{KIND_LABELS[k]}</td><td style='text-align:right'>{_pl(shares[k])}</td></tr>" for k in KINDS]
-        rows.append(f"<tr><td colspan='2'>największy udział: <b>{KIND_LABELS[kind]}</b></td></tr>")
+        rows.append(f"<tr><td colspan='2'>rodzaj na tym zdaniu: <b>{KIND_LABELS[kind]}</b></td></tr>")
     loss_line = ""
     if n >= 2:
         targets = ids[0, 1:]
@@ -216,17 +228,19 @@ def render_head_switch(zdanie: str = DEFAULT_SENTENCE, warstwa: int = 1, glowa: 
     return [*notes, HtmlText(table), *figs, fig]
 
 
-def head_switch_widget():
-    """Widżet: zdanie, warstwa, głowa i przełącznik „wyłącz głowę”."""
+def head_switch_widget(warstwa: int = 1, glowa: int = 1):
+    """Widżet: zdanie, warstwa, głowa (numery od 1, stan początkowy) i przełącznik „wyłącz głowę”."""
     from llmkurs.widgets.ch09 import mini_gpt
 
     model, _ = mini_gpt()
+    require(isinstance(warstwa, int) and 1 <= warstwa <= model.cfg.n_layers, f"Numer warstwy musi być od 1 do {model.cfg.n_layers}.")
+    require(isinstance(glowa, int) and 1 <= glowa <= model.cfg.n_heads, f"Numer głowy musi być od 1 do {model.cfg.n_heads}.")
     return interactive(
         render_head_switch,
         title="Wyłącz jedną głowę uwagi i zobacz, co się zmienia",
         zdanie=text_box(DEFAULT_SENTENCE, "Zdanie:"),
-        warstwa=int_slider(1, 1, model.cfg.n_layers, "Warstwa:"),
-        glowa=int_slider(1, 1, model.cfg.n_heads, "Głowa:"),
+        warstwa=int_slider(warstwa, 1, model.cfg.n_layers, "Warstwa:"),
+        glowa=int_slider(glowa, 1, model.cfg.n_heads, "Głowa:"),
         wylacz=W.Checkbox(value=True, description="wyłącz głowę (wyzeruj jej wyjście)", indent=False),
     )
 
