@@ -9,10 +9,16 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: hunspell install book test lint unit node site-data nbval book-strict browser lab execute bench vendor tiktoken chromium clean
+.PHONY: publish hunspell install book test lint unit node site-data nbval book-strict browser lab execute bench vendor tiktoken chromium clean
 
-$(VENV)/.installed: requirements.txt pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
+# Python 3.11–3.14 (pyproject.toml); inny niż domyślny: make book PYTHON=python3.12.
+PYTHON ?= python3
+
+# PyTorch w wersji CPU na każdym Pythonie (indeks kół CPU PyTorcha albo lokalne koło CPU, nigdy
+# kilka GB z CUDA): scripts/install_torch_cpu.py, przed resztą zależności.
+$(VENV)/.installed: requirements.txt pyproject.toml scripts/install_torch_cpu.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) scripts/install_torch_cpu.py
 	$(PY) -m pip install -q -r requirements.txt
 	touch $@
 
@@ -48,6 +54,7 @@ lint: $(VENV)/.installed hunspell
 	$(PY) scripts/corpus_stats.py
 	$(PY) scripts/train_mini_gpt.py --check
 	$(PY) scripts/first_cell.py --check
+	$(PY) scripts/publish.py --check
 	$(PY) scripts/link_glossary.py --check
 	$(PY) scripts/train_tokenizer.py --check
 
@@ -83,6 +90,11 @@ bench: install
 
 lab: install
 	$(BIN)/jupyter lab
+
+# Po forku: adres repozytorium w _config.yml, pierwszych komórkach, README, intro.md, binder/, .github/.
+publish: $(VENV)/.installed
+	@test -n "$(REPO)" || { echo "Podaj adres repozytorium: make publish REPO=https://github.com/WŁAŚCICIEL/NAZWA"; exit 1; }
+	$(PY) scripts/publish.py "$(REPO)"
 
 clean:
 	rm -rf _build .cache/jupyter

@@ -72,12 +72,15 @@ def _is_current(cell, source: str) -> bool:
     return cell.source == source and TAG in cell.get("metadata", {}).get("tags", [])
 
 
-def apply(path: Path, check: bool = False) -> bool:
-    """Wpisz komórkę do notatnika ``path``; zwróć True, jeśli była już aktualna."""
+def apply(path: Path, check: bool = False, url: str | None = None) -> bool:
+    """Wpisz komórkę do notatnika ``path``; zwróć True, jeśli była już aktualna.
+
+    ``url`` – adres repozytorium (domyślnie z ``_config.yml`` obok skryptu).
+    """
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
-    source = cell_source()
+    source = cell_source(url)
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     if code_cells and code_cells[0].source.startswith(MARKER):
         cell = code_cells[0]
