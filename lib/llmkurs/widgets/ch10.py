@@ -72,8 +72,8 @@ def catalogue_figure(stats: list[dict], title: str = "Katalog głów małego GPT
     n_layers = 1 + max(s["layer"] for s in stats)
     n_heads = 1 + max(s["head"] for s in stats)
     ablation = np.zeros((n_layers, n_heads))
-    cell_w = 0.95 if n_heads <= 8 else 0.7
-    fig, (ax_kind, ax_abl) = plt.subplots(1, 2, figsize=(2 * (n_heads * cell_w + 1.6), n_layers * 0.75 + 1.8))
+    cell_w = 0.95 if n_heads <= 4 else 0.62
+    fig, (ax_kind, ax_abl) = plt.subplots(1, 2, figsize=(2 * (n_heads * cell_w + 1.4), n_layers * 0.7 + 1.8))
     for s in stats:
         row, col = s["layer"], s["head"]
         ablation[row, col] = s["ablation"]
