@@ -24,7 +24,7 @@ def test_heatmap_labels_values_and_mask():
     ax = viz.heatmap(m, ["kot", "pies"], ["a", "b"], mask=[[False, True], [False, False]], title="T")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["kot", "pies"]
     texts = sorted(t.get_text() for t in ax.texts)
-    assert texts == sorted(["0.10", "–", "0.50", "0.50"])
+    assert texts == sorted(["0,10", "–", "0,50", "0,50"])  # przecinek dziesiętny, jak w prozie
     assert ax.get_title() == "T"
     with pytest.raises(ValueError, match="2-D"):
         viz.heatmap(np.zeros((2, 2, 2)))

@@ -11,7 +11,8 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from llmkurs.embeddings import InputEmbedding, sinusoidal_positions  # noqa: E402
+from llmkurs.draw import Drawing  # noqa: E402
+from llmkurs.embeddings import InputEmbedding, nearest_neighbors, sinusoidal_positions  # noqa: E402
 from llmkurs.tokenizer import polish_tokenizer  # noqa: E402
 from llmkurs.widgets import ch02, ch03  # noqa: E402
 from llmkurs.widgets.common import ErrorMessage, Note, safe_render  # noqa: E402
@@ -42,13 +43,16 @@ def _close_figures():
 @pytest.mark.parametrize("text", ODD_TEXTS)
 def test_ch02_render_odd_texts(text, tok, table):
     out = ch02.render(text, 3, weights=table, tokenizer=tok)
-    figures = [o for o in out if isinstance(o, Figure)]
+    drawings = [o for o in out if isinstance(o, Drawing)]
     htmls = [o for o in out if isinstance(o, str)]
-    assert len(figures) == 2 and len(htmls) == 1
+    assert len(drawings) == 2 and len(htmls) == 1
+    assert not any(isinstance(o, Figure) for o in out)  # HTML/SVG, nie PNG matplotlib
     ids = tok.encode(text[:2000])
     # mapa ciepła: wiersz na każdy pokazany token (najwyżej MAX_TOKENS)
     shown = min(len(ids), ch02.MAX_TOKENS)
-    assert figures[0].axes[0].images[0].get_array().shape == (shown, 6)
+    vectors = torch.tensor(drawings[0].data["vectors"])
+    assert vectors.shape == (shown, 6)
+    assert drawings[0].text.count("<rect") == shown * 6
     if len(ids) > ch02.MAX_TOKENS:
         assert any(isinstance(o, Note) for o in out)
 
@@ -56,33 +60,27 @@ def test_ch02_render_odd_texts(text, tok, table):
 def test_ch02_heatmap_holds_the_table_rows(tok, table):
     out = ch02.render("Pies goni kota", 2, weights=table, tokenizer=tok)
     ids = tok.encode("Pies goni kota")
-    shown = out[-2].axes[0].images[0].get_array()
-    assert torch.allclose(torch.tensor(shown.data, dtype=torch.float32), table[ids])
+    assert torch.allclose(torch.tensor(out[-2].data["vectors"]), table[ids])
+    # sąsiedzi na słupkach = nearest_neighbors z biblioteki (szybsze sortowanie, te same wyniki)
+    for tid, found in out[-1].data["neighbors"]:
+        nb, sims = nearest_neighbors(table, tid, k=2)
+        assert [i for i, _ in found] == nb
+        assert [s for _, s in found] == pytest.approx(sims, abs=1e-12)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
-def test_ch02_empty_text_gives_polish_hint(text, tok, table):
-    msg = safe_render(ch02.render, zdanie=text, sasiedzi=3, weights=table, tokenizer=tok)
-    assert isinstance(msg, ErrorMessage)
-    assert "Wpisz" in msg.text
+@pytest.mark.parametrize("candidates", [None, list(range(0, 4096, 3))])
+def test_ch02_fast_neighbors_equal_the_lib(tok, table, candidates):
+    for tid in (0, 17, 300, 4095):
+        fast = ch02.fast_neighbors(table, tid, 7, candidates)
+        nb, sims = nearest_neighbors(table, tid, k=7, candidates=candidates)
+        assert fast[0] == nb and fast[1] == pytest.approx(sims, abs=1e-12)
+    ties = torch.ones(10, 3)  # same remisy: mniejsze ID pierwsze, jak w bibliotece
+    assert ch02.fast_neighbors(ties, 4, 3)[0] == nearest_neighbors(ties, 4, k=3)[0] == [0, 1, 2]
 
 
-def test_ch02_bad_inputs(tok, table):
-    assert isinstance(safe_render(ch02.render, zdanie=None, sasiedzi=3, weights=table, tokenizer=tok), ErrorMessage)
-    assert isinstance(safe_render(ch02.render, zdanie="kot", sasiedzi=0, weights=table, tokenizer=tok), ErrorMessage)
-    small = torch.randn(10, 4)
-    msg = safe_render(ch02.render, zdanie="kot", sasiedzi=3, weights=small, tokenizer=tok)
-    assert isinstance(msg, ErrorMessage) and "4096" in msg.text
-    # pojedynczy surogat: tokenizer zgłasza polski błąd, widżet go pokazuje
-    msg = safe_render(ch02.render, zdanie="kot \ud800", sasiedzi=3, weights=table, tokenizer=tok)
-    assert isinstance(msg, ErrorMessage) and "surogat" in msg.text
-
-
-def test_ch02_neighbor_bars_values(tok, table):
-    from llmkurs.embeddings import nearest_neighbors
-
-    fig = ch02.neighbor_bars(table, tok, " kot", k=4)
-    (kot,) = tok.encode(" kot")
+def test_ch02_neighbor_bars_plotly(tok, table):
+    fig = ch02.neighbor_bars(table, tok, "kot", k=4)
+    kot = tok.encode("kot")[0]  # pierwszy token słowa, jak w neighbor_bars
     ids, sims = nearest_neighbors(table, kot, k=4)
     assert fig.data[0].y == tuple(round(s, 3) for s in sims)
     assert len(fig.data[0].x) == 4
@@ -97,7 +95,7 @@ def test_ch02_widget_survives_bad_input(tok, table, capsys):
     box.controls["zdanie"].value = "Pies goni kota"
     box.controls["sasiedzi"].value = 7
     after = capsys.readouterr().out
-    assert "Image object" in after and "⚠️" not in after  # rysunek trafia do widżetu jako PNG
+    assert "rysunek HTML/SVG" in after and "Image object" not in after and "⚠️" not in after  # SVG, nie PNG
 
 
 # --------------------------------------------------------------------------- rozdział 3
@@ -105,14 +103,23 @@ def test_ch02_widget_survives_bad_input(tok, table, capsys):
 
 @pytest.mark.parametrize("dim,pos", [(2, 0), (16, 5), (128, 49)])
 def test_ch03_sinusoid_render(dim, pos):
-    fig = ch03.render_sinusoid(dim, pos)
-    image = fig.axes[0].images[0].get_array()
-    assert torch.allclose(torch.tensor(image.data, dtype=torch.float32), sinusoidal_positions(ch03.SINUSOID_POSITIONS, dim))
+    drawing = ch03.render_sinusoid(dim, pos)
+    assert isinstance(drawing, Drawing)
+    pe = torch.tensor(drawing.data["pe"])
+    assert torch.allclose(pe, sinusoidal_positions(ch03.SINUSOID_POSITIONS, dim))
+    # mapa PE (50 × dim) i wektor pozycji (1 × dim) jako komórki SVG, plus ramka wybranej pozycji
+    assert drawing.text.count('<rect x="') >= ch03.SINUSOID_POSITIONS * dim + dim
+    assert 'stroke="#dc2626"' in drawing.text
     # panel iloczynów skalarnych: maksimum w odległości 0
-    line = fig.axes[-1].lines[0]
-    xs, ys = line.get_xdata(), line.get_ydata()
-    assert xs[ys.argmax()] == 0
-    assert ys.max() == pytest.approx(dim / 2, rel=1e-5)
+    xs, ys = drawing.data["distances"], drawing.data["dots"]
+    assert xs[max(range(len(ys)), key=ys.__getitem__)] == 0
+    assert max(ys) == pytest.approx(dim / 2, rel=1e-5)
+
+
+def test_ch03_sinusoid_figure_matplotlib():
+    fig = ch03.render_sinusoid_figure(16, 5)
+    image = fig.axes[0].images[0].get_array()
+    assert torch.allclose(torch.tensor(image.data, dtype=torch.float32), sinusoidal_positions(ch03.SINUSOID_POSITIONS, 16))
 
 
 @pytest.mark.parametrize("dim,pos", [(3, 0), (0, 0), (16, 50), (16, -1), (1000, 1)])
@@ -124,11 +131,12 @@ def test_ch03_sinusoid_bad_params(dim, pos):
 @pytest.mark.parametrize("kind", ["uczone (learned)", "sinusoidalne", "learned", "sinusoidal"])
 def test_ch03_sums_render_odd_texts(text, kind, tok):
     out = ch03.render_sums(text, kind, tokenizer=tok)
-    fig = [o for o in out if isinstance(o, Figure)][0]
+    drawing = [o for o in out if isinstance(o, Drawing)][0]
     n = min(len(tok.encode(text[:2000])), ch03.WIDGET_CONTEXT)
-    tok_img, pos_img, sum_img = (ax.images[0].get_array().data for ax in fig.axes[:3])
+    tok_img, pos_img, sum_img = (torch.tensor(drawing.data[k]) for k in ("tok", "pos", "sum"))
     assert tok_img.shape == (n, 8)
-    assert torch.allclose(torch.tensor(sum_img), torch.tensor(tok_img) + torch.tensor(pos_img), atol=1e-6)
+    assert torch.allclose(sum_img, tok_img + pos_img, atol=1e-6)
+    assert drawing.text.count("<svg") == 3 and drawing.text.count("<rect") == 3 * n * 8
 
 
 def test_ch03_sums_match_input_embedding(tok):
@@ -173,10 +181,10 @@ def test_ch03_widgets_survive_bad_input(tok, capsys):
     box.controls["zdanie"].value = "Oto fragment przykładowego wejścia"
     box.controls["pozycje"].value = "sinusoidalne"
     after = capsys.readouterr().out
-    assert "Image object" in after and "⚠️" not in after  # rysunek trafia do widżetu jako PNG
+    assert "rysunek HTML/SVG" in after and "Image object" not in after and "⚠️" not in after  # SVG, nie PNG
     sin_box = ch03.sinusoid_widget()
     capsys.readouterr()
     sin_box.controls["wymiar"].value = 64
     sin_box.controls["pozycja"].value = 0
     after = capsys.readouterr().out
-    assert "Image object" in after and "⚠️" not in after  # rysunek trafia do widżetu jako PNG
+    assert "rysunek HTML/SVG" in after and "Image object" not in after and "⚠️" not in after  # SVG, nie PNG

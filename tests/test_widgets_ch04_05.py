@@ -12,6 +12,7 @@ import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from llmkurs.attention import EXAMPLE_TOKENS, example_inputs, naive_attention  # noqa: E402
+from llmkurs.draw import Drawing  # noqa: E402
 from llmkurs.errors import KursError  # noqa: E402
 from llmkurs.widgets import ch04, ch05  # noqa: E402
 from llmkurs.widgets.common import ErrorMessage, Note, safe_render  # noqa: E402
@@ -26,7 +27,9 @@ def _close():
 
 
 def _figures(result):
-    return [r for r in result if isinstance(r, Figure)]
+    """Rysunki widżetu: HTML/SVG z liczbami (``Drawing``); PNG matplotlib już nie ma."""
+    assert not any(isinstance(r, Figure) for r in result)
+    return [r for r in result if isinstance(r, Drawing)]
 
 
 # --- rozdział 4 -----------------------------------------------------------------------------------
@@ -61,7 +64,9 @@ def test_parse_scores_bad(bad):
 
 def test_softmax_render_values_and_overflow_note():
     html, fig = ch04.softmax_render("1000, 1001, 1002", 1.0)
-    assert "nan" in html and "0.6652" in html and isinstance(fig, Figure)
+    assert "nan" in html and "0.6652" in html and isinstance(fig, Drawing)
+    assert fig.data["probs"] == pytest.approx(torch.softmax(torch.tensor([0.0, 1.0, 2.0]), 0).tolist(), abs=1e-6)
+    assert "0,67" in fig.text  # słupki z przecinkiem dziesiętnym
     html, _ = ch04.softmax_render("2, 1, 0.1", 0.5)
     expected = torch.softmax(torch.tensor([4.0, 2.0, 0.2]), 0)
     assert f"{expected[0].item():.4f}" in html
@@ -79,7 +84,10 @@ def test_weights_render_odd_input(text, split):
     if isinstance(out, ErrorMessage):  # tokenizer kursu niedostępny: jedno polskie zdanie
         assert split != "słowa" and "Tokenizer" in out.text
         return
-    assert len(_figures(out)) == 1
+    (drawing,) = _figures(out)
+    n = len(drawing.data["weights"])
+    assert torch.allclose(torch.tensor(drawing.data["weights"]).sum(-1), torch.ones(n), atol=1e-5)
+    assert drawing.text.count("<rect") == n * 3 + n * n  # wektory (n × 3) i wagi (n × n)
     if len(text) > 1000:
         assert any(isinstance(r, Note) for r in out)
 
@@ -135,9 +143,15 @@ def test_scaling_stats_follow_theory():
 
 
 def test_scaling_render():
-    assert isinstance(ch05.scaling_render(8), Figure)
+    assert isinstance(ch05.scaling_render(8), Figure)  # rysunek rozdziału (matplotlib)
+    html = ch05.scaling_html(64)  # widżet (SVG): te same próby co rysunek
+    assert html.data["std"] == pytest.approx(8.0, rel=0.1)
+    assert max(html.data["unscaled"]) > max(html.data["scaled"])
+    assert sum(html.data["scaled"]) == pytest.approx(1.0, abs=1e-5)
+    assert html.data["stats"] == ch05.scaling_stats()
     for bad in (0, 5000, 2.5, True):
         assert isinstance(safe_render(ch05.scaling_render, d_k=bad), ErrorMessage)
+        assert isinstance(safe_render(ch05.scaling_html, d_k=bad), ErrorMessage)
 
 
 def test_sentence_qkv_matches_module_and_formula():
@@ -155,7 +169,10 @@ def test_qkv_render_odd_input(text):
     if text.strip() == "":
         assert isinstance(out, ErrorMessage)
     else:
-        assert len(_figures(out)) == 1
+        (drawing,) = _figures(out)
+        w = torch.tensor(drawing.data["weights"])
+        scores = torch.tensor(drawing.data["scores"])
+        assert torch.allclose(w, torch.softmax(scores / 2.0, -1), atol=1e-5)  # √d_k = √4
     assert isinstance(safe_render(ch05.qkv_render, zdanie="kot", d_k=0, skalowanie=True, podzial="słowa"), ErrorMessage)
 
 

@@ -15,6 +15,7 @@ import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from llmkurs.attention import causal_mask, example_inputs  # noqa: E402
+from llmkurs.draw import Drawing  # noqa: E402
 from llmkurs.errors import KursError  # noqa: E402
 from llmkurs.polish import plural_pl  # noqa: E402
 from llmkurs.widgets import ch06, ch07, ch08  # noqa: E402
@@ -41,9 +42,36 @@ def _close(result):
 
 def _check_ok(result):
     assert isinstance(result, list), result
-    assert isinstance(result[-1], Figure)
+    assert isinstance(result[-1], Drawing) and "<svg" in result[-1].text
+    assert not any(isinstance(item, Figure) for item in result)
     assert any(isinstance(item, str) for item in result)
     _close(result)
+
+
+def test_ch06_drawing_hides_the_future_and_frames_the_row():
+    (*_, info, drawing) = ch06.render("Oto fragment przykładowego wejścia", pozycja=2)
+    w = torch.tensor(drawing.data["weights"])
+    assert torch.all(w.masked_select(causal_mask(4)) == 0)
+    assert drawing.text.count(">–</text>") == 6  # 6 przyszłych komórek 4×4: szare „–”
+    assert drawing.text.count('stroke="#dc2626"') == 1 and drawing.data["focus_row"] == 1
+    (*_, unmasked) = ch06.render("Oto fragment przykładowego wejścia", pozycja=2, maska=False)
+    assert ">–</text>" not in unmasked.text
+
+
+def test_ch07_drawing_marks_dropped_cells():
+    (*_, drawing) = ch07.render("Oto fragment przykładowego wejścia", p=0.5, ziarno=123)
+    before, after = torch.tensor(drawing.data["before"]), torch.tensor(drawing.data["after"])
+    dropped = torch.tensor(drawing.data["dropped"])
+    assert torch.equal(dropped, (after == 0) & (before > 0))
+    assert drawing.text.count(">×</text>") == int(dropped.sum())
+    assert torch.allclose(after[after > 0], before[after > 0] * 2, atol=1e-6)
+
+
+def test_ch08_drawing_has_one_map_per_head():
+    (*_, drawing) = ch08.render("Polski język jest trudny", liczba_glow=4, d_out=8)
+    assert drawing.text.count("<svg") == 4
+    w = torch.tensor(drawing.data["weights"])
+    assert w.shape == (4, 4, 4) and torch.allclose(w.sum(-1), torch.ones(4, 4), atol=1e-5)
 
 
 @pytest.mark.parametrize("render,kwargs", [

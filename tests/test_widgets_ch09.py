@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from llmkurs.draw import Drawing  # noqa: E402
 from llmkurs.explore import Explorable  # noqa: E402
 from llmkurs.model import generate  # noqa: E402
 from llmkurs.widgets import ch09, intro  # noqa: E402
@@ -34,7 +35,14 @@ def test_generation_initial_state_is_deterministic_and_matches_generate():
                    generator=torch.Generator().manual_seed(123))
     first = tok.decode(out[0, ids.shape[1]:ids.shape[1] + 1].tolist())
     assert first.replace("&", "&amp;").replace("<", "&lt;") in html_a
-    assert any(isinstance(x, Figure) for x in a)
+    bars = a[-1]
+    assert isinstance(bars, Drawing) and not any(isinstance(x, Figure) for x in a)
+    # słupki: 10 najbardziej prawdopodobnych tokenów po promptcie przy T = 0,8 i top-k 20
+    from llmkurs.model import next_token_probs
+    probs = next_token_probs(model, ids, temperature=0.8, top_k=20)[0]
+    values, idx = torch.topk(probs, 10)
+    assert bars.data["ids"] == idx.tolist()
+    assert bars.data["probs"] == pytest.approx(values.tolist(), abs=1e-6)
 
 
 def test_generation_greedy_equals_top_k_one():
@@ -69,7 +77,8 @@ def test_heads_render_shapes_and_rows_sum_to_one():
     assert torch.allclose(weights.sum(-1), torch.ones(model.cfg.n_heads, len(labels)), atol=1e-5)
     assert torch.all(torch.triu(weights, diagonal=1) == 0)
     out = ch09.render_heads("Kot siedział na parapecie", 2)
-    assert isinstance(out[-1], Figure)
+    assert isinstance(out[-1], Drawing) and out[-1].text.count("<svg") == model.cfg.n_heads
+    assert torch.allclose(torch.tensor(out[-1].data["weights"]), weights)
 
 
 @pytest.mark.parametrize("prompt", ODD)
@@ -78,7 +87,7 @@ def test_heads_odd_prompts(prompt):
     if prompt.strip() == "":
         assert isinstance(out, ErrorMessage)
     else:
-        assert isinstance(out, list) and isinstance(out[-1], Figure)
+        assert isinstance(out, list) and isinstance(out[-1], Drawing)
 
 
 def test_heads_bad_layer():
@@ -112,6 +121,8 @@ def test_path_data_matches_model():
     assert torch.allclose(d["tok"] + d["pos"], expected_x)
     assert d["top_probs"][0] == pytest.approx(probs.max().item(), rel=1e-5)
     assert torch.allclose(d["weights"].sum(-1), torch.ones(len(d["ids"])), atol=1e-5)
+    drawing = intro.render_path("Oto fragment przykładowego wejścia", 1, 1)[-1]
+    assert drawing.data["top_probs"] == d["top_probs"] and drawing.text.count("<svg") == 4
 
 
 @pytest.mark.parametrize("prompt", ODD)
@@ -120,7 +131,8 @@ def test_path_odd_inputs(prompt):
     if prompt.strip() == "":
         assert isinstance(out, ErrorMessage)
     else:
-        assert isinstance(out, list) and isinstance(out[-1], Figure)
+        assert isinstance(out, list) and isinstance(out[-1], Drawing)
+        assert not any(isinstance(x, Figure) for x in out)
 
 
 def test_path_bad_layer_head():

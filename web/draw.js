@@ -55,38 +55,50 @@ function shortLabel(s) {
 }
 
 /**
- * Mapa ciepła jako SVG: `matrix` – tablica wierszy liczb (±Infinity = zamaskowane, szare),
- * etykiety wierszy i kolumn, tytuł, liczba cyfr; `vmin`/`vmax` (domyślnie min/max skończonych).
+ * Mapa ciepła jako SVG: `matrix` – tablica wierszy liczb (±Infinity = zamaskowane, szare „–”),
+ * etykiety wierszy i kolumn, tytuł, liczba cyfr; `vmin`/`vmax` (domyślnie min/max skończonych);
+ * `marks` – macierz wartości logicznych (białe „×”, np. dropout); `focusRow` – wiersz w czerwonej
+ * ramce; `cell` – bok komórki (wartości w komórkach, gdy kolumn ≤ 16 i cell ≥ 28).
  */
-export function heatmapSvg(matrix, rowLabels, colLabels, { title = "", digits = 2, vmin = null, vmax = null } = {}) {
+export function heatmapSvg(matrix, rowLabels, colLabels, { title = "", digits = 2, vmin = null, vmax = null, cell = CELL, marks = null, focusRow = null } = {}) {
   const rows = matrix.length, cols = rows ? matrix[0].length : 0;
-  const finite = matrix.flat().filter(Number.isFinite);
-  const lo = vmin ?? (finite.length ? Math.min(...finite) : 0);
-  const hi = vmax ?? (finite.length ? Math.max(...finite) : 1);
+  let lo = Infinity, hi = -Infinity;
+  for (const row of matrix) for (const v of row) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (lo === Infinity) { lo = 0; hi = 1; }
+  lo = vmin ?? lo;
+  hi = vmax ?? hi;
   const span = hi - lo || 1;
-  const w = LABEL_W + cols * CELL, h = LABEL_H + rows * CELL + (title ? 24 : 0);
+  const cs = Math.trunc(cell);
+  const w = LABEL_W + cols * cs, h = LABEL_H + rows * cs + (title ? 24 : 0);
   const top = title ? 24 : 0;
-  const showValues = cols <= 16;
+  const showValues = cols <= 16 && cs >= 28;
   const out = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="llmkurs-heatmap" role="img" viewBox="0 0 ${w} ${h}" width="${w}" style="max-width:100%;height:auto">`);
   out.push(`<title>${escapeHtml(title || "Mapa ciepła")}</title>`);
   if (title) out.push(`<text x="${w / 2}" y="16" text-anchor="middle" font-size="14" font-weight="600" fill="currentColor">${escapeHtml(title)}</text>`);
   for (let j = 0; j < cols; j++) {
-    const x = LABEL_W + j * CELL + CELL / 2, y = top + LABEL_H - 6;
+    const x = LABEL_W + j * cs + cs / 2, y = top + LABEL_H - 6;
     out.push(`<text transform="translate(${x},${y}) rotate(-60)" font-size="12" fill="currentColor">${escapeHtml(shortLabel(colLabels[j]))}</text>`);
   }
   for (let i = 0; i < rows; i++) {
-    const y = top + LABEL_H + i * CELL;
-    out.push(`<text x="${LABEL_W - 6}" y="${y + CELL / 2 + 4}" text-anchor="end" font-size="12" fill="currentColor">${escapeHtml(shortLabel(rowLabels[i]))}</text>`);
+    const y = top + LABEL_H + i * cs;
+    const ri = escapeHtml(String(rowLabels[i]));
+    out.push(`<text x="${LABEL_W - 6}" y="${y + cs / 2 + 4}" text-anchor="end" font-size="12" fill="currentColor">${escapeHtml(shortLabel(rowLabels[i]))}</text>`);
     for (let j = 0; j < cols; j++) {
       const v = matrix[i][j];
-      const x = LABEL_W + j * CELL;
-      const fill = Number.isFinite(v) ? viridis((v - lo) / span) : "#9ca3af";
-      out.push(`<rect x="${x}" y="${y}" width="${CELL}" height="${CELL}" fill="${fill}"><title>${escapeHtml(String(rowLabels[i]))} → ${escapeHtml(String(colLabels[j]))}: ${fmt(v, 4)}</title></rect>`);
+      const x = LABEL_W + j * cs;
+      const fin = Number.isFinite(v);
+      const dropped = marks !== null && Boolean(marks[i][j]) && fin;
+      const fill = dropped ? "#ffffff" : fin ? viridis((v - lo) / span) : "#9ca3af";
+      out.push(`<rect x="${x}" y="${y}" width="${cs}" height="${cs}" fill="${fill}"><title>${ri} → ${escapeHtml(String(colLabels[j]))}: ${fmt(v, 4)}</title></rect>`);
       if (showValues) {
-        out.push(`<text x="${x + CELL / 2}" y="${y + CELL / 2 + 4}" text-anchor="middle" font-size="10" fill="${Number.isFinite(v) ? textColor(fill) : "#111827"}">${fmt(v, digits)}</text>`);
+        const shown = dropped ? "×" : fin ? fmt(v, digits) : "–";
+        out.push(`<text x="${x + cs / 2}" y="${y + cs / 2 + 4}" text-anchor="middle" font-size="10" fill="${fin ? textColor(fill) : "#111827"}">${shown}</text>`);
       }
     }
+  }
+  if (focusRow !== null && focusRow >= 0 && focusRow < rows) {
+    out.push(`<rect x="${LABEL_W}" y="${top + LABEL_H + focusRow * cs}" width="${cols * cs}" height="${cs}" fill="none" stroke="#dc2626" stroke-width="3"/>`);
   }
   out.push("</svg>");
   return out.join("");
@@ -107,13 +119,18 @@ export function tokensHtml(pieces, ids = null, { title = "" } = {}) {
   return parts.join("");
 }
 
-/** Poziome słupki (np. prawdopodobieństwa następnego tokenu) jako HTML. */
-export function barsHtml(labels, values, { digits = 3, title = "" } = {}) {
-  const max = Math.max(1e-12, ...values);
+/**
+ * Poziome słupki (np. prawdopodobieństwa) jako HTML: długość = wartość / największa (ujemne –
+ * zerowy słupek), `highlight` – numer słupka w kolorze pomarańczowym.
+ */
+export function barsHtml(labels, values, { digits = 3, title = "", highlight = null } = {}) {
+  let max = 1e-12;
+  for (const v of values) if (v > max) max = v;
   const rows = labels.map((lab, i) => {
-    const pct = (100 * values[i] / max).toFixed(1);
+    const pct = Math.max(0, 100 * values[i] / max).toFixed(1);
+    const color = i === highlight ? "#d97706" : "#3b528b";
     return `<div style="display:flex;align-items:center;gap:6px;margin:2px 0"><span style="min-width:7em;font-family:monospace;white-space:pre">${escapeHtml(shortLabel(lab))}</span>` +
-      `<span style="flex:1;min-width:0"><span style="display:block;height:14px;width:${pct}%;background:#3b528b;border-radius:2px"></span></span>` +
+      `<span style="flex:1;min-width:0"><span style="display:block;height:14px;width:${pct}%;background:${color};border-radius:2px"></span></span>` +
       `<span style="font-family:monospace">${fmt(values[i], digits)}</span></div>`;
   });
   return (title ? `<div style="font-weight:600;margin:4px 0">${escapeHtml(title)}</div>` : "") + rows.join("");

@@ -177,7 +177,7 @@ class Explorable:
             f'style="margin:1em 0">'
             f'<div class="llmkurs-controls" style="margin-bottom:6px;font-size:14px">'
             f'<label>{html.escape(self.label)}: <select class="llmkurs-select">{options}</select></label>{slider}</div>'
-            f'<div class="llmkurs-plot" role="img" aria-label="{html.escape(self.alt, quote=True)}" style="width:100%;min-height:260px"></div>'
+            f'<div class="llmkurs-plot" role="group" aria-label="{html.escape(self.alt, quote=True)}" style="width:100%;min-height:260px"></div>'
             f'<figcaption style="font-size:13px;color:#4b5563">{html.escape(self.title)} – rysunek do odkrywania: '
             f'wybierz wariant i najedź na komórki, by odczytać wartości (działa na stronie, bez jądra).</figcaption>'
             f'<script type="application/json" class="llmkurs-data">{data_json}</script>'

@@ -26,6 +26,11 @@ def _to_numpy(matrix) -> np.ndarray:
     return np.asarray(matrix, dtype=float)
 
 
+def decimal_comma(text: str) -> str:
+    """Liczba w polskim zapisie: przecinek dziesiętny i znak minus („−0,25”), jak w prozie."""
+    return text.replace(".", ",").replace("-", "−")
+
+
 def heatmap(
     matrix,
     row_labels: Sequence[str] | None = None,
@@ -76,7 +81,7 @@ def heatmap(
                 value = data[i, j]
                 # Kolor napisu z jasności komórki w tej samej normalizacji co mapa kolorów.
                 color = "black" if float(image.norm(value)) > 0.55 else "white"
-                ax.text(j, i, fmt.format(value), ha="center", va="center", color=color, fontsize=8)
+                ax.text(j, i, decimal_comma(fmt.format(value)), ha="center", va="center", color=color, fontsize=8)
     ax.set_xticks(range(cols))
     ax.set_yticks(range(rows))
     if col_labels is not None:

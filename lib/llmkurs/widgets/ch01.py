@@ -4,8 +4,8 @@
   w miarę nauki BPE, obok lista dotąd nauczonych scaleń,
 - :func:`tokenizer_widget` – własne zdanie w kolorowych tokenach: tokenizator kursu, GPT-2
   i GPT-4 (``cl100k_base``) obok siebie, z ID i liczbą tokenów,
-- :func:`dataloader_widget` – suwaki ``max_length``, ``stride`` i ``batch_size``: pierwsza
-  paczka par wejście→cel jako tokeny,
+- :func:`dataloader_widget` – własny tekst i suwaki ``max_length``, ``stride`` i ``batch_size``:
+  pierwsza paczka par wejście→cel jako tokeny,
 - :func:`tokens_figure` i :func:`merges_explorable` – rysunek do odkrywania na stronie bez jądra.
 
 Każdy widżet to czysta funkcja ``render_...(**wartości)`` (testowana bezpośrednio) połączona
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 
+from llmkurs.draw import TOKEN_COLORS, tokens_html
 from llmkurs.errors import KursError, require
 from llmkurs.tokenizer import (
     BPETokenizer,
@@ -25,13 +26,13 @@ from llmkurs.tokenizer import (
     readable_piece,
     tiktoken_encoding,
 )
-from llmkurs.viz import TOKEN_COLORS, tokens_html
 from llmkurs.widgets.common import (
     MAX_WIDGET_CHARS,
     Note,
     int_slider,
     interactive,
     shorten,
+    text_area,
     text_box,
 )
 
@@ -239,16 +240,17 @@ def default_batch_text() -> str:
 
 
 def dataloader_widget(text: str | None = None, tokenizer=None):
-    """Widżet: suwaki ``max_length``, ``stride``, ``batch_size`` i pierwsza paczka jako tokeny."""
+    """Widżet: pole na własny tekst, suwaki ``max_length``, ``stride``, ``batch_size`` i pierwsza paczka."""
     tok = tokenizer or _course()
     text = text if text is not None else default_batch_text()
 
-    def render(max_length, stride, batch_size):
-        return render_batch(max_length, stride, batch_size, text, tok)
+    def render(tekst, max_length, stride, batch_size):
+        return render_batch(max_length, stride, batch_size, tekst, tok)
 
     return interactive(
         render,
         title="Pary wejście→cel z przesuwanego okna",
+        tekst=text_area(text, "Twój tekst:"),
         max_length=int_slider(4, 1, 16, "max_length (długość okna)"),
         stride=int_slider(4, 1, 16, "stride (krok okna)"),
         batch_size=int_slider(2, 1, 8, "batch_size (okna w paczce)"),

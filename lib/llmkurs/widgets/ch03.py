@@ -6,6 +6,9 @@
 - :func:`render_sums` / :func:`sums_widget` – zdanie studenta: wektory tokenów, wektory pozycji
   i ich sumy jako trzy wyrównane mapy ciepła, z przełącznikiem pozycji uczonych/sinusoidalnych;
 - :func:`sums_figure` – to samo jako rysunek plotly (do rysunku do odkrywania na stronie).
+
+Widżety rysują HTML/SVG (:mod:`llmkurs.draw`, te same rysunki co panele „Na żywo” na stronie),
+więc odświeżają się w milisekundach; :func:`render_sinusoid_figure` to wersja matplotlib.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
+from llmkurs.draw import Drawing, heatmap_svg, line_svg, row_html
 from llmkurs.embeddings import InputEmbedding, sinusoidal_positions, token_label
 from llmkurs.errors import KursTypeError, require
-from llmkurs.viz import heatmap
 from llmkurs.widgets.common import Note, int_slider, interactive, shorten, text_box
 
 #: Długość kontekstu warstwy w widżecie (dłuższe zdania skracamy z notką).
@@ -34,11 +37,35 @@ POSITIONAL_LABELS = {"uczone (learned)": "learned", "sinusoidalne": "sinusoidal"
 # --------------------------------------------------------------------------- sinusoidy
 
 
-def render_sinusoid(wymiar: int = 16, pozycja: int = 5, num_positions: int = SINUSOID_POSITIONS):
-    """Trzy panele: macierz PE, wektor pozycji ``pozycja`` i ``PE[pozycja]·PE[q]`` dla każdego q."""
+def _check_sinusoid(wymiar, pozycja, num_positions) -> None:
     require(isinstance(wymiar, int) and 2 <= wymiar <= 512, "Wymiar musi być liczbą całkowitą od 2 do 512.")
     require(wymiar % 2 == 0, f"Wymiar musi być parzysty (każdy sinus ma parę w cosinusie), a jest {wymiar}: wybierz {wymiar + 1}.")
     require(isinstance(pozycja, int) and 0 <= pozycja < num_positions, f"Pozycja musi być od 0 do {num_positions - 1}.")
+
+
+def render_sinusoid(wymiar: int = 16, pozycja: int = 5, num_positions: int = SINUSOID_POSITIONS):
+    """Trzy rysunki SVG: macierz PE, wektor pozycji ``pozycja`` i ``PE[pozycja]·PE[q]`` dla każdego q.
+
+    ``data``: ``pe`` (macierz), ``distances`` i ``dots`` (iloczyny skalarne).
+    """
+    _check_sinusoid(wymiar, pozycja, num_positions)
+    pe = sinusoidal_positions(num_positions, wymiar)
+    dots = (pe @ pe[pozycja]).tolist()
+    cols = [str(j) for j in range(wymiar)]
+    matrix = heatmap_svg(pe, [f"p = {p}" for p in range(num_positions)], cols, vmin=-1.0, vmax=1.0, cell=12 if wymiar > 32 else 14,
+                         focus_row=pozycja,
+                         title=f"Kodowanie sinusoidalne: {num_positions} pozycji × {wymiar} wymiarów (ramka: p = {pozycja})")
+    vector = heatmap_svg(pe[pozycja:pozycja + 1], [f"p = {pozycja}"], cols, vmin=-1.0, vmax=1.0,
+                         cell=36 if wymiar <= 16 else 14, title=f"Wektor pozycji p = {pozycja} (sinus, cosinus, …)")
+    distances = [q - pozycja for q in range(num_positions)]
+    curve = line_svg(distances, {f"PE[{pozycja}]·PE[q]": dots}, title="Iloczyn skalarny z innymi pozycjami",
+                     xlabel=f"odległość q − {pozycja}", ylabel="PE[p]·PE[q]", marker_x=0)
+    return Drawing(matrix + row_html(vector, curve), pe=pe.tolist(), distances=distances, dots=dots)
+
+
+def render_sinusoid_figure(wymiar: int = 16, pozycja: int = 5, num_positions: int = SINUSOID_POSITIONS):
+    """To samo co :func:`render_sinusoid` jako rysunek matplotlib (do wydruku)."""
+    _check_sinusoid(wymiar, pozycja, num_positions)
     pe = sinusoidal_positions(num_positions, wymiar)
     dots = (pe @ pe[pozycja]).numpy()
     fig = plt.figure(figsize=(12, 7.5))
@@ -107,20 +134,18 @@ def sums_data(zdanie: str, tokenizer, positional: str = "learned", dim: int = 8,
 
 
 def render_sums(zdanie: str, pozycje: str = "learned", *, tokenizer, dim: int = 8, seed: int = 123):
-    """Trzy wyrównane mapy ciepła: token + pozycja = suma (wiersz = pozycja w zdaniu)."""
+    """Trzy wyrównane mapy ciepła SVG: token + pozycja = suma (wiersz = pozycja w zdaniu).
+
+    Ostatni element to :class:`~llmkurs.draw.Drawing` z ``data`` = ``tok``, ``pos``, ``sum``.
+    """
     positional = POSITIONAL_LABELS.get(pozycje, pozycje)
     labels, tok, pos, total, notes = sums_data(zdanie, tokenizer, positional, dim, seed)
-    n = len(labels)
-    fig, axes = plt.subplots(1, 3, figsize=(15, 1.8 + 0.42 * n), sharey=True, layout="constrained")
     cols = [str(j) for j in range(dim)]
     lim = float(max(tok.abs().max(), pos.abs().max(), total.abs().max()))
-    annotate = n * dim <= 144
     name = "uczone" if positional == "learned" else "sinusoidalne"
-    for ax, data, title in zip(axes, (tok, pos, total), ("wektor tokenu", f"+ wektor pozycji ({name})", "= suma (wejście modelu)")):
-        heatmap(data, labels, cols, ax=ax, title=title, cmap="cividis", vmin=-lim, vmax=lim,
-                annotate=annotate, fmt="{:.1f}", colorbar=False, xlabel="współrzędna")
-    fig.colorbar(axes[2].images[0], ax=list(axes), fraction=0.02, pad=0.01, label="wartość")
-    return [*notes, fig]
+    maps = [heatmap_svg(data, labels, cols, title=title, vmin=-lim, vmax=lim, digits=1)
+            for data, title in ((tok, "wektor tokenu"), (pos, f"+ wektor pozycji ({name})"), (total, "= suma (wejście modelu)"))]
+    return [*notes, Drawing(row_html(*maps, basis=240), tok=tok.tolist(), pos=pos.tolist(), sum=total.tolist())]
 
 
 def sums_widget(tokenizer, zdanie: str = "kot kot kot", dim: int = 8):

@@ -1,4 +1,4 @@
-"""Widżety i rysunki rozdziału 4: naiwna samo-uwaga (ang. *self-attention*).
+"""Widżety i rysunki rozdziału 4: naiwna samouwaga (ang. *self-attention*).
 
 - :func:`naive_scheme_figure` – schemat liczenia wektora kontekstu jednego tokenu (brakujący
   rysunek z notatek: „naiwny mechanizm uwagi dla x^(2)”),
@@ -11,6 +11,9 @@
 
 Wektory tokenów zdań studenta są losowe (:func:`llmkurs.attention.sentence_vectors`), nie
 wytrenowane: pokazują mechanizm, nie prawdziwe znaczenia słów.
+
+Widżety rysują HTML/SVG (:mod:`llmkurs.draw`, te same rysunki co panele „Na żywo” na stronie),
+więc odświeżają się w milisekundach; schemat i macierz kontekstu rozdziału to matplotlib.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from llmkurs.attention import (
     sentence_vectors,
     softmax,
 )
+from llmkurs.draw import Drawing, bars_html, heatmap_svg, row_html
 from llmkurs.errors import require, require_type
 from llmkurs.explore import explorable, heatmap_figure
 from llmkurs.viz import heatmap
@@ -240,34 +244,25 @@ def softmax_table_html(scores, temperature: float) -> str:
 
 
 def softmax_render(wyniki: str = "2, 1, 0.1", temperatura: float = 1.0):
-    """Softmax wpisanych wyników podzielonych przez temperaturę: tabela i wykres słupkowy."""
+    """Softmax wpisanych wyników podzielonych przez temperaturę: tabela i słupki (T = 1 i T)."""
     scores = parse_scores(wyniki)
-    require(isinstance(temperatura, (int, float)) and temperatura > 0,
+    require(isinstance(temperatura, (int, float)) and not isinstance(temperatura, bool) and temperatura > 0,
             "Temperatura musi być dodatnia (np. 1.0): przez nią dzielimy wyniki.")
     t = float(temperatura)
-    probs = softmax(torch.tensor(scores) / t)
-    base = softmax(torch.tensor(scores))
-    fig, ax = plt.subplots(figsize=(min(3 + 0.7 * len(scores), 10), 3.4))
-    idx = list(range(len(scores)))
-    ax.bar([i - 0.2 for i in idx], base.tolist(), width=0.4, color="#b5de2b", label="T = 1")
-    ax.bar([i + 0.2 for i in idx], probs.tolist(), width=0.4, color="#3b528b", label=f"T = {t:g}")
-    for i, p in enumerate(probs.tolist()):
-        ax.text(i + 0.2, p + 0.02, f"{p:.2f}", ha="center", fontsize=8)
-    ax.set_xticks(idx)
-    ax.set_xticklabels([f"{v:g}" for v in scores])
-    ax.set_xlabel("wpisane wyniki ω")
-    ax.set_ylabel("waga (prawdopodobieństwo)")
-    ax.set_ylim(0, 1.12)
-    ax.set_title(f"softmax(ω / T), T = {t:g}: suma = {float(probs.sum()):.4f}")
-    ax.legend(loc="upper right", fontsize=9)
-    _finish(fig)
-    return [softmax_table_html(scores, t), fig]
+    probs = softmax(torch.tensor(scores) / t).tolist()
+    base = softmax(torch.tensor(scores)).tolist()
+    labels = [f"ω = {v:g}".replace(".", ",") for v in scores]
+    t_pl = f"{t:g}".replace(".", ",")
+    bars = row_html(bars_html(labels, base, digits=2, title="softmax(ω), T = 1"),
+                    bars_html(labels, probs, digits=2, title=f"softmax(ω / T), T = {t_pl}: suma = {sum(probs):.4f}".replace(".", ",")),
+                    basis=240)
+    return [softmax_table_html(scores, t), Drawing(bars, base=base, probs=probs)]
 
 
 def softmax_widget():
     """Widżet: pole z wynikami i suwak temperatury. Zwraca ``VBox``."""
     return interactive(
-        _as_images(softmax_render),
+        softmax_render,
         title="Softmax: wpisz wyniki i zmień temperaturę",
         wyniki=text_box("2, 1, 0.1", "Wyniki ω (przecinki):"),
         temperatura=float_slider(1.0, 0.1, 5.0, "Temperatura T:", step=0.1),
@@ -296,20 +291,17 @@ def sentence_weights(zdanie: str, podzial: str = "words", dim: int = 3, seed: in
 
 
 def weights_render(zdanie: str = SENTENCES[1], podzial: str = "words"):
-    """Wagi uwagi naiwnej dla zdania studenta (losowe wektory 3-D): mapa ciepła i opis."""
+    """Wagi uwagi naiwnej dla zdania studenta (losowe wektory 3-D): mapy ciepła SVG i opis."""
     podzial = SPLITS.get(podzial, podzial)
     labels, x, weights, _, notes = sentence_weights(zdanie, podzial)
     n = len(labels)
-    fig, axes = plt.subplots(1, 2, figsize=(min(6 + 1.1 * n, 15), min(2.8 + 0.55 * n, 10)),
-                             gridspec_kw=dict(width_ratios=[3, max(n, 3)]))
-    heatmap(x, [_short(t) for t in labels], ["1", "2", "3"], ax=axes[0], cmap="cividis",
-            title="Wektory (losowe)", xlabel="współrzędna", colorbar=False)
-    context_matrix_figure(weights, labels, ax=axes[1], title="Wagi uwagi naiwnej softmax(x xᵀ)")
-    _finish(fig)
+    vectors = heatmap_svg(x, labels, ["1", "2", "3"], title="Wektory (losowe)")
+    matrix = heatmap_svg(weights, labels, labels, vmin=0.0, vmax=1.0, title="Wagi uwagi naiwnej softmax(x xᵀ)")
     own = (weights.diagonal() >= weights.max(dim=-1).values - 1e-9).sum().item()
     info = (f'<div style="font-size:14px">{n} tokenów. Największą wagę token ma dla <b>samego siebie</b> '
             f"w {own} z {n} wierszy: iloczyn x·x = |x|² jest zwykle największy.</div>")
-    return [*notes, info, fig]
+    drawing = Drawing(row_html(vectors, matrix, basis=200), x=x.tolist(), weights=weights.tolist())
+    return [*notes, info, drawing]
 
 
 def weights_widget():
@@ -318,7 +310,7 @@ def weights_widget():
 
     split = W.Dropdown(options=list(SPLITS), value="słowa", description="Podział:",
                        style={"description_width": "initial"})
-    return interactive(_as_images(weights_render), title="Uwaga naiwna dla twojego zdania",
+    return interactive(weights_render, title="Uwaga naiwna dla twojego zdania",
                        zdanie=text_box(SENTENCES[1]), podzial=split)
 
 

@@ -4,13 +4,14 @@
   „wzór końcowy” z notatek),
 - :func:`scaling_stats` – eksperyment „dlaczego √d_k?”: rozrzut iloczynów skalarnych losowych
   wektorów, największa waga i norma gradientu softmaksu w funkcji ``d_k``,
-- :func:`scaling_render` / :func:`scaling_widget` – ten eksperyment z suwakiem ``d_k``,
+- :func:`scaling_render` – ten eksperyment jako rysunek matplotlib (rozdział),
+  :func:`scaling_html` / :func:`scaling_widget` – to samo w HTML/SVG z suwakiem ``d_k``,
 - :func:`qkv_render` / :func:`qkv_widget` – zdanie studenta → Q, K, V, wyniki i wagi,
 - :func:`weights_explorable` – rysunek do odkrywania: kilka zdań × suwak ``d_k``, bez
   skalowania i ze skalowaniem obok siebie.
 
 Wektory tokenów i macierze ``W_query``, ``W_key``, ``W_value`` są losowe (z ustalonym ziarnem),
-nie wytrenowane.
+nie wytrenowane. Widżety rysują HTML/SVG (:mod:`llmkurs.draw`), więc odświeżają się w milisekundach.
 """
 
 from __future__ import annotations
@@ -25,10 +26,9 @@ import torch
 from plotly.subplots import make_subplots
 
 from llmkurs.attention import SelfAttentionV2, sentence_vectors, softmax
+from llmkurs.draw import Drawing, bars_html, heatmap_svg, line_svg, row_html
 from llmkurs.errors import require, require_type
 from llmkurs.explore import explorable, heatmap_figure
-from llmkurs.viz import heatmap
-from llmkurs.widgets.ch04 import _as_images
 from llmkurs.widgets.common import Note, int_slider, interactive, text_box
 
 #: Zdania rysunku do odkrywania.
@@ -158,17 +158,57 @@ def scaling_stats(d_ks=D_K_VALUES, num_tokens: int = 8, samples: int = 500, seed
     return out
 
 
-def scaling_render(d_k: int = 64):
-    """Dla wybranego ``d_k``: rozkład iloczynów skalarnych, przykładowy wiersz wag i krzywe."""
+def _check_d_k(d_k) -> int:
     require(isinstance(d_k, (int, np.integer)) and not isinstance(d_k, bool) and 1 <= d_k <= 4096,
             "d_k musi być liczbą całkowitą od 1 do 4096.")
-    d_k = int(d_k)
-    stats = scaling_stats()
+    return int(d_k)
+
+
+def _scaling_samples(d_k: int):
     gen = torch.Generator().manual_seed(2024 + d_k)
     q = torch.randn(2000, d_k, generator=gen)
     k = torch.randn(2000, d_k, generator=gen)
     dots = (q * k).sum(-1)
     row = (torch.randn(1, d_k, generator=gen) * torch.randn(8, d_k, generator=gen)).sum(-1)
+    return dots, row
+
+
+def scaling_html(d_k: int = 64) -> Drawing:
+    """Eksperyment „dlaczego √d_k?” dla wybranego ``d_k`` w HTML/SVG (widżet).
+
+    Histogram iloczynów q·k (słupki przedziałów), wagi jednego zapytania bez skalowania i ze
+    skalowaniem, krzywe ze :func:`scaling_stats` z czerwoną linią przy ``d_k``. ``data``:
+    ``std``, ``unscaled``, ``scaled`` (wagi) i ``stats``.
+    """
+    d_k = _check_d_k(d_k)
+    stats = scaling_stats()
+    dots, row = _scaling_samples(d_k)
+    lim = float(dots.abs().max())
+    counts = torch.histc(dots, bins=12, min=-lim, max=lim)
+    edges = torch.linspace(-lim, lim, 13).tolist()
+    bins = [f"{a:.1f}…{b:.1f}".replace(".", ",").replace("-", "−") for a, b in zip(edges, edges[1:])]
+    std = float(dots.std())
+    hist = bars_html(bins, (counts / counts.sum()).tolist(), digits=3,
+                     title=f"iloczyny q·k, d_k = {d_k}: std = {std:.2f} (√d_k = {math.sqrt(d_k):.2f})".replace(".", ","))
+    unscaled = softmax(row).tolist()
+    scaled = softmax(row / math.sqrt(d_k)).tolist()
+    keys = [f"k{j + 1}" for j in range(8)]
+    weights = row_html(bars_html(keys, unscaled, digits=2, title="wagi softmax(q·k)"),
+                       bars_html(keys, scaled, digits=2, title="wagi softmax(q·k / √d_k)"), basis=200)
+    curves = line_svg(stats["d_k"], {"największa waga, bez skalowania": stats["max_unscaled"],
+                                     "największa waga, z √d_k": stats["max_scaled"],
+                                     "norma gradientu, bez skalowania": stats["grad_unscaled"],
+                                     "norma gradientu, z √d_k": stats["grad_scaled"]},
+                      title="średnio z 500 prób (8 kluczy)", xlabel="d_k (skala logarytmiczna)", logx=True,
+                      marker_x=d_k, ymin=0.0, ymax=1.05)
+    return Drawing(row_html(hist, curves, basis=300) + weights, std=std, unscaled=unscaled, scaled=scaled, stats=stats)
+
+
+def scaling_render(d_k: int = 64):
+    """Dla wybranego ``d_k``: rozkład iloczynów skalarnych, przykładowy wiersz wag i krzywe (matplotlib)."""
+    d_k = _check_d_k(d_k)
+    stats = scaling_stats()
+    dots, row = _scaling_samples(d_k)
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 3.9))
     ax = axes[0]
@@ -208,7 +248,7 @@ def scaling_widget():
 
     slider = W.SelectionSlider(options=list(D_K_VALUES), value=64, description="d_k:", continuous_update=False,
                                style={"description_width": "initial"}, layout=W.Layout(width="95%"))
-    return interactive(_as_images(scaling_render), title="Dlaczego dzielimy przez √d_k?", d_k=slider)
+    return interactive(scaling_html, title="Dlaczego dzielimy przez √d_k?", d_k=slider)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,32 +284,20 @@ def sentence_qkv(zdanie: str, d_k: int = 2, skalowanie: bool = True, podzial: st
 
 
 def qkv_render(zdanie: str = SENTENCES[1], d_k: int = 2, skalowanie: bool = True, podzial: str = "słowa"):
-    """Mapy ciepła Q, K, V (tokeny × d_k), wyników Q Kᵀ i wag dla zdania studenta."""
+    """Mapy ciepła SVG Q, K, V (tokeny × d_k), wyników Q Kᵀ i wag dla zdania studenta."""
     labels, r = sentence_qkv(zdanie, d_k, skalowanie, podzial)
     n = len(labels)
-    short = [_short(t) for t in labels]
     cols = [str(j + 1) for j in range(int(d_k))]
-    annotate_qkv = n * int(d_k) <= 64
-    fig = plt.figure(figsize=(14, 3.2 + 0.9 * max(n, 3)))
-    grid = fig.add_gridspec(2, 3, height_ratios=[1, 1.25])
-    for j, name in enumerate(("Q", "K", "V")):
-        ax = fig.add_subplot(grid[0, j])
-        heatmap(r[name], short, cols, ax=ax, cmap="cividis", annotate=annotate_qkv, colorbar=False,
-                title=f"{name} = X W_{name.lower()}  ({n}×{int(d_k)})", xlabel="wymiar")
-    ax = fig.add_subplot(grid[1, 0:1])
-    heatmap(r["scores"], short, short, ax=ax, cmap="cividis", colorbar=False, title="wyniki Q Kᵀ", annotate=n <= 7,
-            xlabel="klucz", ylabel="zapytanie")
-    plt.setp(ax.get_xticklabels(), rotation=45, ha="right", rotation_mode="anchor")
-    ax = fig.add_subplot(grid[1, 1:3])
+    qkv = [heatmap_svg(r[name], labels, cols, title=f"{name} = X W_{name.lower()} ({n}×{int(d_k)})") for name in ("Q", "K", "V")]
     title = f"wagi softmax(Q Kᵀ / √{int(d_k)})" if skalowanie else "wagi softmax(Q Kᵀ) – bez skalowania"
-    heatmap(r["weights"], short, short, ax=ax, vmin=0.0, vmax=1.0, title=title, xlabel="klucz (na który patrzymy)",
-            ylabel="zapytanie (kto patrzy)")
-    plt.setp(ax.get_xticklabels(), rotation=45, ha="right", rotation_mode="anchor")
-    _finish(fig)
+    scores = heatmap_svg(r["scores"], labels, labels, title="wyniki Q Kᵀ")
+    weights = heatmap_svg(r["weights"], labels, labels, vmin=0.0, vmax=1.0, title=title)
     top = float(r["weights"].max(-1).values.mean())
     info = (f'<div style="font-size:14px">{n} tokenów, d_in = {D_IN}, d_k = {int(d_k)}. '
-            f"Średnia największa waga w wierszu: <b>{top:.2f}</b> (1/{n} = {1 / n:.2f} to rozkład równomierny).</div>")
-    return [*r["notes"], info, fig]
+            f"Średnia największa waga w wierszu: <b>{top:.2f}</b> (1/{n} = {1 / n:.2f} to rozkład równomierny).</div>").replace(".", ",")
+    drawing = Drawing(row_html(*qkv, basis=200) + row_html(scores, weights, basis=260),
+                      **{k: r[k].tolist() for k in ("Q", "K", "V", "scores", "weights")})
+    return [*r["notes"], info, drawing]
 
 
 def qkv_widget():
@@ -277,7 +305,7 @@ def qkv_widget():
     import ipywidgets as W
 
     return interactive(
-        _as_images(qkv_render),
+        qkv_render,
         title="Zapytania, klucze, wartości dla twojego zdania",
         zdanie=text_box(SENTENCES[1]),
         d_k=int_slider(2, 1, 8, "d_k (wymiar Q i K):"),

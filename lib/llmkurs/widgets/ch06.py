@@ -8,7 +8,8 @@ Wagi liczymy tak jak w rozdziale: wektory zdania z :func:`llmkurs.attention.sent
 (3 wymiary), macierze ``Wq``, ``Wk`` z ziarnem 789 (jak w książce), skalowanie przez
 :math:`\\sqrt{d_k}`, maska :math:`-\\infty` przed softmaksem.
 
-Pomocnik :func:`masked_heatmap_figure` (plotly) służy też rozdziałom 7 i 8.
+Pomocnik :func:`masked_heatmap_figure` (plotly) służy też rozdziałom 7 i 8. Widżet rysuje
+HTML/SVG (:mod:`llmkurs.draw`, ten sam rysunek co panel „Na żywo” na stronie).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ import plotly.graph_objects as go
 import torch
 
 from llmkurs.attention import causal_mask
+from llmkurs.draw import Drawing, heatmap_svg
 from llmkurs.errors import require
 from llmkurs.explore import explorable, heatmap_figure
-from llmkurs.viz import heatmap
 from llmkurs.widgets.common import Note, int_slider, interactive, shorten, text_box
 
 #: Najwięcej tokenów pokazywanych na mapie ciepła (dłuższe zdania skracamy z notką).
@@ -126,11 +127,20 @@ def _outline_row(ax, row: int, cols: int) -> None:
     ax.add_patch(plt.Rectangle((-0.5, row - 0.5), cols, 1, fill=False, edgecolor="#dc2626", lw=2.5, zorder=6))
 
 
+def masked(weights: torch.Tensor, mask=None) -> list[list[float]]:
+    """Wagi jako lista wierszy, komórki ``mask`` jako ``-inf`` (na rysunku szare „–”)."""
+    out = weights.detach().double().clone()
+    if mask is not None:
+        out[torch.as_tensor(np.asarray(mask, dtype=bool))] = -torch.inf
+    return out.tolist()
+
+
 def render(zdanie: str = SENTENCES[0], pozycja: int = 3, maska: bool = True):
     """Wagi uwagi dla zdania studenta: z maską przyszłości (``maska=True``) albo bez.
 
     ``pozycja`` (od 1) to wiersz w centrum uwagi (obwiedziony czerwoną ramką); za dużą
-    pozycję przycinamy do ostatniego tokenu z notką. Zwraca listę: notki, HTML, rysunek.
+    pozycję przycinamy do ostatniego tokenu z notką. Zwraca listę: notki, HTML, rysunek SVG
+    (:class:`~llmkurs.draw.Drawing` z ``data["weights"]``).
     """
     require(isinstance(pozycja, (int, np.integer)) and not isinstance(pozycja, bool), "Pozycja musi być liczbą całkowitą (1, 2, 3, …).")
     require(pozycja >= 1, "Pozycje liczymy od 1: wybierz pozycję 1 albo większą.")
@@ -141,16 +151,11 @@ def render(zdanie: str = SENTENCES[0], pozycja: int = 3, maska: bool = True):
         pozycja = n
     weights = attention_weights(vectors, causal=bool(maska))
     mask = causal_mask(n).numpy() if maska else None
-    fig, ax = plt.subplots(figsize=(min(3.5 + 0.75 * n, 12), min(2.5 + 0.55 * n, 9)))
     title = "Uwaga przyczynowa (szare – przyszłość ukryta)" if maska else "Uwaga bez maski (każdy widzi każdego)"
     shown = axis_labels(labels)
-    heatmap(weights, shown, shown, ax=ax, mask=mask, title=title, vmin=0.0, vmax=1.0,
-            xlabel="klucz (na który token patrzymy)", ylabel="zapytanie (kto patrzy)")
-    tidy_axes(ax)
-    _outline_row(ax, pozycja - 1, n)
-    finish(fig)
+    svg = heatmap_svg(masked(weights, mask), shown, shown, title=title, vmin=0.0, vmax=1.0, focus_row=pozycja - 1)
     info = visible_html(labels, attention_weights(vectors, causal=True), pozycja)
-    return [*notes, info, fig]
+    return [*notes, info, Drawing(svg, weights=weights.tolist(), focus_row=pozycja - 1)]
 
 
 def causal_widget():

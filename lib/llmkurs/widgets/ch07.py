@@ -3,7 +3,8 @@
 Dropout (ang. *dropout*) podczas treningu zeruje losowo część wag uwagi (każdą z
 prawdopodobieństwem ``p``), a wagi, które przeżyły, mnoży przez ``1/(1−p)`` – dzięki temu
 wartość oczekiwana każdej wagi się nie zmienia. Widżet pokazuje wagi przyczynowe przed
-dropoutem i po nim: wyzerowane komórki są białe z „×”, przyszłość – szara z „–”.
+dropoutem i po nim: wyzerowane komórki są białe z „×”, przyszłość – szara z „–” (HTML/SVG
+z :mod:`llmkurs.draw`, ten sam rysunek co panel „Na żywo” na stronie).
 """
 
 from __future__ import annotations
@@ -16,17 +17,16 @@ import torch
 import torch.nn as nn
 
 from llmkurs.attention import causal_mask
+from llmkurs.draw import Drawing, heatmap_svg, row_html
 from llmkurs.errors import require
 from llmkurs.explore import explorable
 from llmkurs.polish import decimal_pl
-from llmkurs.viz import heatmap
 from llmkurs.widgets.ch06 import (
     attention_weights,
     axis_labels,
-    finish,
+    masked,
     masked_heatmap_figure,
     sentence_tokens,
-    tidy_axes,
 )
 from llmkurs.widgets.common import float_slider, int_slider, interactive, text_box
 
@@ -90,15 +90,11 @@ def render(zdanie: str = SENTENCES[0], p: float = 0.5, ziarno: int = 123):
     future = causal_mask(n).numpy()
     shown = axis_labels(labels)
     vmax = max(1.0, float(after.max()))
-    fig, axes = plt.subplots(1, 2, figsize=(min(6 + 1.3 * n, 16), min(2.8 + 0.55 * n, 9)))
-    heatmap(before, shown, shown, ax=axes[0], mask=future, vmin=0.0, vmax=vmax, colorbar=False,
-                     title="Przed dropoutem", xlabel="klucz", ylabel="zapytanie")
-    heatmap(after, shown, shown, ax=axes[1], mask=future, vmin=0.0, vmax=vmax,
-                     title=f"Po dropoucie (p = {decimal_pl(p)}, ocalałe × {decimal_pl(info['scale'])})", xlabel="klucz")
-    mark_dropped(axes[1], info["dropped_mask"].numpy())
-    for ax in axes:
-        tidy_axes(ax)
-    finish(fig)
+    left = heatmap_svg(masked(before, future), shown, shown, vmin=0.0, vmax=vmax, title="Przed dropoutem")
+    right = heatmap_svg(masked(after, future), shown, shown, vmin=0.0, vmax=vmax, marks=info["dropped_mask"].tolist(),
+                        title=f"Po dropoucie (p = {decimal_pl(p)}, ocalałe × {decimal_pl(info['scale'])})")
+    drawing = Drawing(row_html(left, right, basis=260), before=before.tolist(), after=after.tolist(),
+                      dropped=info["dropped_mask"].tolist())
     sums = "; ".join(decimal_pl(float(s)) for s in info["row_sums"])
     text = (
         f'<div style="font-size:14px;line-height:1.6">p = {decimal_pl(p)}: wyzerowano <b>{info["dropped"]}</b> z {info["visible"]} '
@@ -106,7 +102,7 @@ def render(zdanie: str = SENTENCES[0], p: float = 0.5, ziarno: int = 123):
         f"{' (sprawdzone)' if info['scaled_ok'] else ''}.<br>"
         f"Sumy wierszy po dropoucie: {html.escape(sums)} – już nie zawsze 1, ale średnio tak.</div>"
     )
-    return [*notes, text, fig]
+    return [*notes, text, drawing]
 
 
 def dropout_widget():

@@ -24,16 +24,15 @@ import numpy as np
 import torch
 
 from llmkurs.attention import causal_mask
+from llmkurs.draw import Drawing, heatmap_svg, row_html
 from llmkurs.errors import require
 from llmkurs.explore import explorable
 from llmkurs.polish import plural_pl
-from llmkurs.viz import heatmap
 from llmkurs.widgets.ch06 import (
     axis_labels,
-    finish,
+    masked,
     masked_heatmap_figure,
     sentence_tokens,
-    tidy_axes,
 )
 from llmkurs.widgets.common import int_slider, interactive, text_box
 
@@ -49,7 +48,7 @@ SEED = 123
 SENTENCES = (
     "Oto fragment przykładowego wejścia",
     "Kot siedzi na ciepłym parapecie",
-    "Polski język jest trudny , on pokazał mi język",
+    "Polski język jest trudny, on pokazał mi język",
     "Jutro rano pojedziemy nad jezioro",
 )
 
@@ -93,29 +92,19 @@ def render(zdanie: str = SENTENCES[0], liczba_glow: int = 4, d_out: int = 8):
     labels, vectors, notes = sentence_tokens(zdanie, max_tokens=MAX_TOKENS, dim=D_IN)
     weights = head_weights(vectors, liczba_glow, d_out)
     n = len(labels)
-    cols = min(liczba_glow, 4)
-    rows = (liczba_glow + cols - 1) // cols
-    cell = max(2.6, 0.5 * n + 1.2)
-    fig, axes = plt.subplots(rows, cols, figsize=(min(cell * cols + 1, 18), min(cell * rows + 0.6, 14)), squeeze=False)
     shown = axis_labels(labels)
     mask = causal_mask(n).numpy()
-    for h in range(rows * cols):
-        ax = axes[h // cols][h % cols]
-        if h >= liczba_glow:
-            ax.axis("off")
-            continue
-        heatmap(weights[h], shown, shown, ax=ax, mask=mask, vmin=0.0, vmax=1.0, colorbar=False, annotate=n <= 8,
-                         title=f"Głowa {h + 1}")
-        tidy_axes(ax)
+    maps = [heatmap_svg(masked(weights[h], mask), shown, shown, vmin=0.0, vmax=1.0, title=f"Głowa {h + 1}")
+            for h in range(liczba_glow)]
     head_dim = d_out // liczba_glow
-    fig.suptitle(f"{plural_pl(liczba_glow, 'głowa', 'głowy', 'głów')} × {plural_pl(head_dim, 'wymiar', 'wymiary', 'wymiarów')}"
-                 f" = d_out {d_out} (wagi losowe, ziarno {SEED})")
-    finish(fig)
-    spread = float((weights - weights.mean(dim=0, keepdim=True)).abs().max())
+    caption = (f'<div style="font-weight:600">{plural_pl(liczba_glow, "głowa", "głowy", "głów")} × '
+               f'{plural_pl(head_dim, "wymiar", "wymiary", "wymiarów")} = d_out {d_out} (wagi losowe, ziarno {SEED})</div>')
+    drawing = Drawing(caption + row_html(*maps, basis=220), weights=weights.tolist())
+    spread = f"{float((weights - weights.mean(dim=0, keepdim=True)).abs().max()):.2f}".replace(".", ",")
     text = (f'<div style="font-size:14px">Każda głowa ma własne W<sub>q</sub>, W<sub>k</sub>, W<sub>v</sub> '
             f"(po {plural_pl(head_dim, 'kolumnie', 'kolumny', 'kolumn')} z {d_out}), więc patrzy inaczej: największa różnica wagi "
-            f"między głową a średnią głów to {spread:.2f}.</div>")
-    return [*notes, text, fig]
+            f"między głową a średnią głów to {spread}.</div>")
+    return [*notes, text, drawing]
 
 
 def multihead_widget():

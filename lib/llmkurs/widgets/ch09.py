@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from llmkurs.draw import Drawing, bars_html, heatmap_svg, row_html
 from llmkurs.errors import require, require_type
 from llmkurs.widgets.common import (
     HtmlText,
@@ -145,13 +146,9 @@ def render_generation(prompt: str = "Kot siedział na", temperature: float = 0.8
     labels, values, idx = top_next_tokens(model, tokenizer, ids, temperature=float(temperature) if temperature > 0 else 1.0,
                                           top_k=k, k=min(10, k or 10))
     chosen = idx.index(new[0]) if new and new[0] in idx else None
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    probability_bars(values, labels, ax=ax, highlight=chosen,
-                     title=f"Następny token po „{shorten(prompt_text, 40)[0]}”" + (" (pomarańczowy: wybrany)" if chosen is not None else ""))
-    fig.tight_layout()
-    plt.close(fig)
-    return [*notes, HtmlText(text_html), fig]
-
+    title = f"Następny token po „{shorten(prompt_text, 40)[0]}”" + (" (pomarańczowy: wybrany)" if chosen is not None else "")
+    bars = Drawing(bars_html(labels, values, digits=3, title=title, highlight=chosen), ids=idx, probs=values)
+    return [*notes, HtmlText(text_html), bars]
 
 
 def generation_widget():
@@ -182,28 +179,15 @@ def head_weights(prompt: str, layer: int = 1):
 
 
 def render_heads(prompt: str = "Kot siedział na parapecie", layer: int = 1):
-    """Mapy ciepła wag uwagi wszystkich głów jednej warstwy małego GPT dla promptu."""
-    from llmkurs.viz import heatmap
-
+    """Mapy ciepła SVG wag uwagi wszystkich głów jednej warstwy małego GPT dla promptu."""
     weights, labels, notes = head_weights(prompt, layer)
-    heads = weights.shape[0]
     n = len(labels)
-    cols = 2 if heads > 1 else 1
-    rows = (heads + cols - 1) // cols
-    size = max(3.2, 0.42 * n + 1.6)
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * size + 0.6, rows * size), squeeze=False)
-    for h in range(heads):
-        ax = axes[h // cols][h % cols]
-        mask = np.triu(np.ones((n, n), dtype=bool), k=1)
-        heatmap(weights[h], labels, labels, ax=ax, vmin=0.0, vmax=1.0, mask=mask, colorbar=False,
-                annotate=n <= 10, title=f"warstwa {layer}, głowa {h + 1}",
-                xlabel="na który token patrzy (klucz)" if h // cols == rows - 1 else None,
-                ylabel="który token pyta (zapytanie)" if h % cols == 0 else None)
-    for h in range(heads, rows * cols):
-        axes[h // cols][h % cols].axis("off")
-    fig.tight_layout()
-    plt.close(fig)
-    return [*notes, fig]
+    mask = np.triu(np.ones((n, n), dtype=bool), k=1)
+    data = weights.detach().double().clone()
+    data[:, torch.as_tensor(mask)] = -torch.inf
+    maps = [heatmap_svg(data[h].tolist(), labels, labels, vmin=0.0, vmax=1.0, title=f"warstwa {layer}, głowa {h + 1}")
+            for h in range(weights.shape[0])]
+    return [*notes, Drawing(row_html(*maps, basis=260), weights=weights.tolist(), labels=labels)]
 
 
 def heads_widget():

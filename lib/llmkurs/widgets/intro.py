@@ -10,8 +10,6 @@ prawdopodobieństwa następnego tokenu według wytrenowanego małego GPT kursu.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-import numpy as np
 import torch
 
 from llmkurs.errors import require
@@ -19,7 +17,6 @@ from llmkurs.widgets.ch09 import (
     MAX_HEAD_TOKENS,
     mini_gpt,
     piece,
-    probability_bars,
     prompt_ids,
     top_next_tokens,
 )
@@ -60,33 +57,26 @@ def path_data(zdanie: str, warstwa: int = 1, glowa: int = 1) -> dict:
 
 
 def render_path(zdanie: str = "Oto fragment przykładowego wejścia", warstwa: int = 1, glowa: int = 1):
-    """Zdanie przez całą drogę modelu: lista (notki, HTML tokenów, rysunek z trzema krokami)."""
-    from llmkurs.viz import heatmap, tokens_html
+    """Zdanie przez całą drogę modelu: lista (notki, HTML tokenów, rysunek SVG z trzema krokami)."""
+    from llmkurs.draw import Drawing, bars_html, heatmap_svg, row_html, tokens_html
 
     d = path_data(zdanie, warstwa, glowa)
     n = len(d["ids"])
     dims = [f"w{j + 1}" for j in range(SHOWN_DIMS)]
     head = tokens_html(d["pieces"], d["ids"], title="1–2. Tokeny i ich identyfikatory (ID)")
-    fig = plt.figure(figsize=(13, 4.2 + 0.33 * n))
-    grid = fig.add_gridspec(2, 3, height_ratios=[1, 1.25])
     summed = (d["tok"] + d["pos"])[:, :SHOWN_DIMS]
-    for j, (name, mat) in enumerate([("wektor tokenu", d["tok"][:, :SHOWN_DIMS]),
-                                     ("+ wektor pozycji", d["pos"][:, :SHOWN_DIMS]),
-                                     ("= wejście modelu", summed)]):
-        ax = fig.add_subplot(grid[0, j])
-        heatmap(mat, d["labels"], dims, ax=ax, cmap="cividis", fmt="{:.1f}", annotate=n <= 10, colorbar=False,
-                title=f"3. {name}", xlabel=f"pierwsze {SHOWN_DIMS} z {d['emb_dim']} liczb" if j == 1 else None)
-    ax = fig.add_subplot(grid[1, 0:2])
-    mask = np.triu(np.ones((n, n), dtype=bool), k=1)
-    heatmap(d["weights"], d["labels"], d["labels"], ax=ax, vmin=0.0, vmax=1.0, mask=mask, annotate=n <= 10,
-            title=f"4. Wagi uwagi: warstwa {d['layer']}, głowa {d['head']}",
-            xlabel="na który token patrzy", ylabel="który token pyta")
-    ax = fig.add_subplot(grid[1, 2])
-    probability_bars(d["top_probs"], d["top_labels"], ax=ax, title="5. Następny token (mały GPT)")
-    fig.tight_layout()
-    plt.close(fig)
-    return [*d["notes"], HtmlText(head), fig]
-
+    mats = [(f"3. wektor tokenu (pierwsze {SHOWN_DIMS} z {d['emb_dim']} liczb)", d["tok"][:, :SHOWN_DIMS]),
+            ("+ wektor pozycji", d["pos"][:, :SHOWN_DIMS]), ("= wejście modelu", summed)]
+    lim = float(max(m.abs().max() for _, m in mats))
+    vectors = row_html(*(heatmap_svg(m, d["labels"], dims, title=t, digits=1, vmin=-lim, vmax=lim) for t, m in mats), basis=220)
+    w = d["weights"].detach().double().clone()
+    w[torch.triu(torch.ones(n, n, dtype=torch.bool), diagonal=1)] = -torch.inf
+    attention = heatmap_svg(w.tolist(), d["labels"], d["labels"], vmin=0.0, vmax=1.0,
+                            title=f"4. Wagi uwagi: warstwa {d['layer']}, głowa {d['head']}")
+    bars = bars_html(d["top_labels"], d["top_probs"], digits=3, title="5. Następny token (mały GPT)")
+    drawing = Drawing(vectors + row_html(attention, bars, basis=300), tok=d["tok"].tolist(), pos=d["pos"].tolist(),
+                      weights=d["weights"].tolist(), top_probs=d["top_probs"])
+    return [*d["notes"], HtmlText(head), drawing]
 
 
 def path_widget():
