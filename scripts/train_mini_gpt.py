@@ -62,13 +62,13 @@ RECIPE = {
     "drop_rate": 0.2,
     "qkv_bias": False,
     "tie_weights": True,
-    "steps": 6000,
+    "steps": 1800,
     "batch_size": 32,
     "lr": 2e-3,
     "min_lr_ratio": 0.1,
-    "warmup": 200,
+    "warmup": 100,
     "weight_decay": 0.1,
-    "eval_every": 250,
+    "eval_every": 150,
 }
 
 CONFIG_KEYS = ("context_length", "emb_dim", "n_heads", "n_layers", "drop_rate", "qkv_bias", "tie_weights")
