@@ -158,6 +158,29 @@ def test_incremental_training_equals_naive(seed):
     assert tok._merge_pairs() == naive_train(text, 120)
 
 
+@pytest.mark.parametrize("alphabet", ["ab", "aaab", "abcdefgh", "łąa"])
+def test_long_chunk_without_spaces_equals_naive(alphabet):
+    # jeden długi kawałek: liczniki poprawiane tylko wokół scaleń muszą dać to samo co liczenie od nowa
+    rnd = random.Random(len(alphabet))
+    text = "".join(rnd.choice(alphabet) for _ in range(3000))
+    assert len(T.regex.findall(GPT2_PATTERN, text)) == 1
+    tok = BPETokenizer.train(text, 256 + 150, special_tokens=())
+    assert tok._merge_pairs() == naive_train(text, 150)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([1, 2, 3]), max_size=30), st.sampled_from([(1, 2), (1, 1), (2, 1), (3, 3)]))
+def test_merge_sites_are_exactly_the_changed_pairs(ids, pair):
+    new, old_at, new_at = T._merge_sites(ids, *pair, 9)
+    assert new == merge(ids, pair, 9)
+    old_pairs, new_pairs = list(zip(ids, ids[1:])), list(zip(new, new[1:]))
+    kept_old = [p for i, p in enumerate(old_pairs) if i not in old_at]
+    kept_new = [p for i, p in enumerate(new_pairs) if i not in new_at]
+    assert kept_old == kept_new                                # reszta par bez zmian
+    assert all(9 in new_pairs[i] for i in new_at)              # nowe pary zawierają nowy token
+    assert (old_at == []) == (pair not in old_pairs)
+
+
 def test_training_is_deterministic_and_roundtrips(small):
     again = BPETokenizer.train(load_corpus("train")[:30_000], 600)
     assert again.vocab == small.vocab and again.merges == small.merges

@@ -158,6 +158,33 @@ def merge(ids, pair, idx) -> list[int]:
     return out
 
 
+def _merge_sites(ids: list[int], a: int, b: int, idx: int) -> tuple[list[int], list[int], list[int]]:
+    """:func:`merge` pary ``(a, b)`` oraz pozycje par, które scalenie zmieniło.
+
+    Zwraca (nowa lista, pozycje zniknętych par w ``ids``, pozycje nowych par w nowej liście);
+    para na pozycji ``p`` to ``(lista[p], lista[p + 1])``. Pozostałe pary przechodzą bez zmian,
+    więc trening poprawia liczniki tylko w tych miejscach.
+    """
+    out: list[int] = []
+    old_at: set[int] = set()
+    new_at: set[int] = set()
+    n = len(ids)
+    i = 0
+    while i < n:
+        if i < n - 1 and ids[i] == a and ids[i + 1] == b:
+            old_at.update((i - 1, i, i + 1))
+            j = len(out)
+            new_at.update((j - 1, j))
+            out.append(idx)
+            i += 2
+        else:
+            out.append(ids[i])
+            i += 1
+    if not old_at:
+        return out, [], []
+    return (out, sorted(p for p in old_at if 0 <= p < n - 1), sorted(p for p in new_at if 0 <= p < len(out) - 1))
+
+
 _SINGLE_BYTES = [bytes([b]) for b in range(256)]
 _NO_RANK = float("inf")
 
@@ -454,17 +481,19 @@ class BPETokenizer:
             for w in sorted(where.pop((a, b), ())):
                 word = words[w]
                 f = freqs[w]
-                new_word = merge(word, (a, b), new_id)
-                if len(new_word) == len(word):
+                new_word, old_at, new_at = _merge_sites(word, a, b, new_id)
+                if not old_at:
                     continue  # para zniknęła z tego kawałka wcześniej
-                for pair in zip(word, word[1:]):
+                # poprawiamy tylko pary wokół scaleń (długi kawałek bez spacji nie jest liczony od nowa)
+                for p in old_at:
+                    pair = (word[p], word[p + 1])
                     pair_counts[pair] -= f
                     changed.add(pair)
-                for pair in zip(new_word, new_word[1:]):
+                for p in new_at:
+                    pair = (new_word[p], new_word[p + 1])
                     pair_counts[pair] = pair_counts.get(pair, 0) + f
                     changed.add(pair)
-                    if new_id in pair:
-                        where.setdefault(pair, set()).add(w)
+                    where.setdefault(pair, set()).add(w)
                 words[w] = new_word
             for pair in changed:
                 c = pair_counts[pair]
