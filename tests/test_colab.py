@@ -5,7 +5,8 @@ ipywidgets, IPythona, numpy, matplotlib i plotly. Sprawdzamy to naprawdę:
 
 1. Środowisko wirtualne z wersjami Colaba (:data:`COLAB_VERSIONS`; torch to koło CPU, które pip
    znajduje na tej maszynie). Budowa trwa kilka minut, więc środowisko leży w
-   ``.cache/colab-venv/<skrót listy wersji>/`` i powstaje od nowa tylko po zmianie listy.
+   ``.cache/colab-venv/<skrót listy wersji>/`` (albo w ``$LLMKURS_COLAB_CACHE``) i powstaje od
+   nowa tylko po zmianie listy.
 2. Pakiet ``llmkurs`` NIE jest w nim zainstalowany. Instaluje go pierwsza komórka rozdziału,
    z ``git+file://`` czystego klonu zatwierdzonego stanu repozytorium (``git clone`` do folderu
    tymczasowego: niezatwierdzone zmiany nie wchodzą, jak u studenta, który bierze repozytorium
@@ -17,10 +18,9 @@ ipywidgets, IPythona, numpy, matplotlib i plotly. Sprawdzamy to naprawdę:
    i ``pytest --nbval`` (ścisły, z ``.nbval-sanitize.cfg``) – wyjścia porównane z zapisanymi tak
    samo jak w ``make nbval``.
 
-Pierwszy rozdział instaluje pakiet naprawdę (klon, budowa koła); następne dostają koło
-z pamięci podręcznej pip tej sesji testów (adres ze skrótem zatwierdzenia, ``@<sha>``, pip
-uznaje za niezmienny), więc każdy i tak przechodzi przez ``pip install`` pierwszej komórki,
-ale bez ponownej budowy.
+Pierwsza komórka pierwszego rozdziału instaluje pakiet naprawdę (klon, budowa koła, ok. 10 s).
+Rozdziały z identyczną pierwszą komórką (``make lint`` pilnuje, by była wspólna) korzystają z tej
+instalacji; rozdział z inną pierwszą komórką instaluje pakiet sam.
 
 Wariant z numpy 1.26 (starsze obrazy Colaba): ``LLMKURS_COLAB_NUMPY=1.26.4 pytest tests/test_colab.py``.
 """
@@ -39,7 +39,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CACHE = ROOT / ".cache" / "colab-venv"
+#: Środowisko Colaba między przebiegami (zmienna LLMKURS_COLAB_CACHE: folder poza klonem, np. dla CI).
+CACHE = Path(os.environ.get("LLMKURS_COLAB_CACHE") or ROOT / ".cache" / "colab-venv")
 
 #: Wersje z Colaba (jak w zgłoszeniu 12); reszta zależności – to, co pip dobierze do nich.
 COLAB_VERSIONS = """
@@ -140,15 +141,25 @@ def pip_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pip-cache")
 
 
-def _overlay(colab: Path, where: Path) -> Path:
-    """Nowy venv, który widzi pakiety Colaba (tylko do odczytu), a instaluje do siebie."""
+def _overlay(colab: Path, where: Path, extra_site: str | None = None) -> Path:
+    """Nowy venv, który widzi pakiety Colaba (tylko do odczytu), a instaluje do siebie.
+
+    ``extra_site`` – folder z już zainstalowanym ``llmkurs`` (patrz :func:`installed_by_first_cell`).
+    """
     venv = where / "venv"
     _run([_base_python(), "-m", "venv", "--without-pip", venv])
     python = venv / "bin" / "python"
     # site.addsitedir wykonuje też pliki .pth środowiska Colaba (jak w nim samym).
+    sites = [_purelib(colab / "bin" / "python"), *([extra_site] if extra_site else [])]
     Path(_purelib(python), "_srodowisko_colaba.pth").write_text(
-        f"import site; site.addsitedir({_purelib(colab / 'bin' / 'python')!r})\n")
+        "import site; " + "; ".join(f"site.addsitedir({d!r})" for d in sites) + "\n")
     return python
+
+
+def _first_code_cell(notebook: Path) -> str:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    source = next(c["source"] for c in cells if c["cell_type"] == "code")
+    return "".join(source) if isinstance(source, list) else source
 
 
 def _env(pip_cache: Path, **extra) -> dict[str, str]:
@@ -160,7 +171,35 @@ def _env(pip_cache: Path, **extra) -> dict[str, str]:
 
 
 def _installed_here(python: Path) -> list[str]:
-    return sorted(p.name for p in Path(_purelib(python)).iterdir() if p.name != "__pycache__")
+    return sorted(p.name for p in Path(_purelib(python)).iterdir()
+                  if p.name not in ("__pycache__", "_srodowisko_colaba.pth"))
+
+
+@pytest.fixture(scope="module")
+def installed_by_first_cell(colab_venv, clean_clone, pip_cache, tmp_path_factory) -> tuple[str, str]:
+    """Zapisana pierwsza komórka pierwszego rozdziału wykonana w świeżej nakładce (klon, budowa koła).
+
+    Zwraca (folder site-packages z zainstalowanym ``llmkurs``, źródło tej komórki). Rozdziały
+    z identyczną pierwszą komórką widzą ten folder: ich komórka zastaje ``llmkurs`` i nic nie
+    instaluje (to ta sama instalacja, więc nie powtarzamy jej dziewięć razy po ok. 8 s).
+    """
+    clone, source = clean_clone
+    chapters = sorted((clone / "chapters").glob("*.ipynb"))
+    if not chapters:
+        pytest.skip("Brak zatwierdzonych rozdziałów.")
+    where = tmp_path_factory.mktemp("pierwsza-komorka")
+    python = _overlay(colab_venv, where)
+    env = _env(pip_cache, LLMKURS_SOURCE=source)
+    assert _run([python, "-c", "import llmkurs"], check=False, env=env, cwd=where).returncode != 0, \
+        "llmkurs nie powinien być widoczny przed pierwszą komórką"
+    cell = _first_code_cell(chapters[0])
+    run = _run([python, "-c", cell], check=False, env=env, cwd=where)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
+    installed = _installed_here(python)
+    assert "llmkurs" in installed and all(n.startswith("llmkurs") for n in installed), installed
+    where_from = _run([python, "-c", "import llmkurs; print(llmkurs.__file__)"], env=env, cwd=where).stdout.strip()
+    assert where_from.startswith(str(where / "venv")), where_from
+    return _purelib(python), cell
 
 
 def test_first_cell_would_install_only_llmkurs(colab_venv, clean_clone, pip_cache, tmp_path):
@@ -182,12 +221,17 @@ def test_first_cell_would_install_only_llmkurs(colab_venv, clean_clone, pip_cach
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_chapter_runs_alone_in_colab_versions(name, colab_venv, clean_clone, pip_cache, tmp_path):
+def test_chapter_runs_alone_in_colab_versions(name, colab_venv, clean_clone, pip_cache, installed_by_first_cell,
+                                              tmp_path):
     clone, source = clean_clone
     notebook = clone / "chapters" / name
     if not notebook.exists():
         pytest.skip(f"{name} nie jest jeszcze zatwierdzony (klon go nie ma).")
-    python = _overlay(colab_venv, tmp_path)
+    site, cell = installed_by_first_cell
+    # Ta sama pierwsza komórka co w rozdziale, który już zainstalował llmkurs: korzystamy z tej
+    # instalacji. Inna (np. rozdział jeszcze sprzed scripts/first_cell.py): instaluje sama.
+    same = _first_code_cell(notebook) == cell
+    python = _overlay(colab_venv, tmp_path, site if same else None)
     alone = tmp_path / "pusty-folder"
     alone.mkdir()
     shutil.copy(notebook, alone / name)
@@ -208,11 +252,14 @@ def test_chapter_runs_alone_in_colab_versions(name, colab_venv, clean_clone, pip
                check=False, env=env, cwd=tmp_path, timeout=900)
     assert run.returncode == 0, f"nbval w wersjach Colaba nie przeszedł dla {name}:\n" + run.stdout[-6000:]
 
-    # Pierwsza komórka zainstalowała llmkurs do nakładki – i nic poza nim.
-    installed = [n for n in _installed_here(python) if n != "_srodowisko_colaba.pth"]
-    assert "llmkurs" in installed and all(n.startswith("llmkurs") for n in installed), installed
+    # llmkurs pochodzi z instalacji pierwszą komórką (tego rozdziału albo identycznej), nic więcej.
+    installed = _installed_here(python)
     where = _run([python, "-c", "import llmkurs; print(llmkurs.__file__)"], env=env).stdout.strip()
-    assert where.startswith(str(tmp_path / "venv")), where
+    if same:
+        assert installed == [] and where.startswith(site), (installed, where)
+    else:
+        assert "llmkurs" in installed and all(n.startswith("llmkurs") for n in installed), installed
+        assert where.startswith(str(tmp_path / "venv")), where
     assert sorted(os.listdir(alone)) == [name] or all(not n.endswith(".py") for n in os.listdir(alone))
 
 
