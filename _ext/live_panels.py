@@ -6,6 +6,9 @@ moduł ES ``vendor/live/panels.js`` (z ``web/``, kopiuje go ``scripts/vendor_js.
 liczy krok rozdziału w przeglądarce. Dane (słowniki, wagi) eksportuje
 ``scripts/export_site_data.py`` do ``live-data/``.
 
+Klucz strony to numer rozdziału z nazwy pliku (albo ``intro``); strony, której jeszcze nie ma
+(np. rozdział w pisaniu), po prostu nie budujemy – rozszerzenie niczego nie wymaga.
+
 Gdzie: panel trafia na koniec sekcji, której tytuł pasuje do słów kluczowych panelu (np.
 „Widżet”, „Twoje zdanie”, „Pary”); gdy takiej nie ma – na koniec pierwszej sekcji rozdziału
 (po wstępie). Rozdział rozpoznajemy po numerze w nazwie pliku (``chapters/04-…``), więc zmiana
@@ -41,7 +44,12 @@ _CSS = """
 .llmkurs-live-out svg{display:block;margin:.5rem 0}
 .llmkurs-live-heads{display:flex;flex-wrap:wrap;gap:.5rem}
 .llmkurs-live-head{flex:1 1 18rem;min-width:0}
+.llmkurs-live-map{display:block;max-width:100%;height:auto;margin:.5rem 0}
 .llmkurs-live-note{font-style:italic;margin:.3rem 0}
+.llmkurs-live-table{border-collapse:collapse;font-size:.9em;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto}
+.llmkurs-live-table caption{text-align:left;font-weight:600;margin-bottom:.25rem}
+.llmkurs-live-table th,.llmkurs-live-table td{padding:.15rem .5rem;text-align:right;border-bottom:1px solid var(--pst-color-border,#d1d5db)}
+.llmkurs-live-chosen{font-weight:700}
 .llmkurs-live-block p,.llmkurs-live-pair p{margin:.3rem 0}
 html[data-theme=dark] .llmkurs-live sub{color:#374151}
 /* Ciemny tryb: szary tekst notek widżetów (#6b7280) na jasnym tle widżetu ma za mały kontrast. */
@@ -118,6 +126,12 @@ def panel_html(kind: str, pid: str) -> str:
                   _text(pid, "Twoje zdanie", s)
                   + f'<label for="{pid}-layer">Warstwa</label><select id="{pid}-layer" data-role="layer"><option value="0">1</option></select>'
                   + _START),
+        "head-switch": ("Na żywo: głowy wybranej warstwy i wyłączanie jednej z nich",
+                        _text(pid, "Twoje zdanie", "Książka leży na stole, a kot śpi na")
+                        + '<div class="llmkurs-live-row">'
+                        + f'<div><label for="{pid}-layer">Warstwa</label><select id="{pid}-layer" data-role="layer"><option value="0">1</option></select></div>'
+                        + f'<div><label for="{pid}-head">Głowa</label><select id="{pid}-head" data-role="head"><option value="0">1</option></select></div>'
+                        + "</div>" + _check(pid, "off", "Wyłącz wybraną głowę (wyzeruj jej wyjście)") + _START),
         "next-token": ("Na żywo: następny token małego GPT",
                        _text(pid, "Początek tekstu", "Oto fragment")
                        + '<div class="llmkurs-live-row">' + _range(pid, "temperature", "Temperatura", 0, 2, 0.1, 1.0)
@@ -142,6 +156,7 @@ PANELS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "07": [("dropout", ("Widżet",))],
     "08": [("heads", ("Widżet",))],
     "09": [("next-token", ("Widżet", "Generowanie", "generowanie"))],
+    "10": [("head-switch", ("Widżet: wyłącz", "wyłącz jedną głowę", "Widżet", "Głowy uwagi"))],
     "intro": [("next-token", ("Ta sama droga", "wytrenowanym modelu"))],
 }
 
@@ -200,5 +215,8 @@ def add_panels(app, doctree) -> None:
 
 
 def setup(app):
+    # Lekka pierwsza wizyta: zamrożone widżety jako HTML bez menedżera, plotly.js na żądanie,
+    # bez fontawesome.js (_ext/lean_pages.py) – panele „Na żywo” zastępują widżety na stronie.
+    app.setup_extension("lean_pages")
     app.connect("doctree-read", add_panels)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

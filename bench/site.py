@@ -3,8 +3,10 @@
 Serwujemy ``_build/html`` na 127.0.0.1 i dla każdej strony rozdziału mierzymy:
 
 - bajty pierwszej wizyty (suma odpowiedzi serwera do chwili ``networkidle``, pusta pamięć
-  podręczna, bez interakcji) – granica 4 MB; drukujemy też rozmiar po gzip (tak serwują
-  statyczne hostingi; http.server z testu nie kompresuje). Granicę sprawdzamy bez kompresji,
+  podręczna, bez interakcji) – granica 4 MB; drukujemy też rozmiar po gzip (tyle przesyła
+  statyczny hosting kompresujący odpowiedzi, np. GitHub Pages; http.server z testu nie
+  kompresuje). Granicę sprawdzamy bez kompresji – to ostrzejsza z dwóch miar i nie zależy od
+  serwera, na którym strona wyląduje,
 - medianę czasu aktualizacji panelu po zdarzeniu ``input`` (od wpisania zdania o ok. 20 tokenach
   do ``data-ready="true"``): tokeny i panele uwagi ≤ 50 ms, jeden krok następnego tokenu ≤ 150 ms,
 - rozmiar pliku wag małego GPT (≤ 8 MB) i to, że druga wizyta nie pobiera go ponownie.
@@ -34,7 +36,10 @@ SENTENCES = [
     "Najważniejsze w nauce jest zadawanie pytań, nawet jeśli odpowiedź wydaje się oczywista.",
     "Babcia upiekła szarlotkę z jabłek z własnego sadu i zaprosiła całą rodzinę na niedzielę.",
 ]
-LIMITS = {"tokens": 50, "naive": 50, "scaled": 50, "causal": 50, "dropout": 50, "heads": 50, "next-token": 150}
+#: Granice z zgłoszenia: tokeny i panele uwagi ≤ 50 ms, krok modelu ≤ 150 ms (panel rozdziału 10
+#: liczy dwa przebiegi modelu – z głową i bez niej – więc ma granicę kroku modelu).
+LIMITS = {"tokens": 50, "embedding": 50, "positions": 50, "naive": 50, "scaled": 50, "causal": 50, "dropout": 50,
+          "heads": 50, "head-switch": 150, "next-token": 150}
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -148,12 +153,12 @@ def main() -> int:
     ok = ok and weights_bytes <= 8 * 1024 * 1024
     worst_first = max(r[1] for r in rows)
     tok = max((r[3].get("tokens", 0) for r in rows), default=0)
-    att = max((v for r in rows for k, v in r[3].items() if k not in ("tokens", "next-token")), default=0)
-    nxt = max((r[3].get("next-token", 0) for r in rows), default=0)
+    att = max((v for r in rows for k, v in r[3].items() if LIMITS[k] == 50 and k != "tokens"), default=0)
+    nxt = max((v for r in rows for k, v in r[3].items() if LIMITS[k] == 150), default=0)
     worst_gz = max(r[6] for r in rows)
     print(f"site: pierwsza wizyta najwyżej {worst_first / 1e6:.2f} MB bez kompresji, {worst_gz / 1e6:.2f} MB z gzip (≤ 4), wagi {weights_bytes / 1e6:.2f} MB (≤ 8, "
-          f"{manifest['precision']['chosen']}), aktualizacja: tokeny {tok:.1f} ms, uwaga {att:.1f} ms (≤ 50), "
-          f"następny token {nxt:.1f} ms (≤ 150) – {'w granicach' if ok else 'POZA GRANICAMI'}")
+          f"{manifest['precision']['chosen']}), aktualizacja: tokeny {tok:.1f} ms, osadzenia, pozycje i uwaga {att:.1f} ms (≤ 50), "
+          f"krok modelu (następny token, wyłączona głowa) {nxt:.1f} ms (≤ 150) – {'w granicach' if ok else 'POZA GRANICAMI'}")
     return 0 if ok else 1
 
 

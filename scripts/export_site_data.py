@@ -313,8 +313,37 @@ def export_fixtures(folder: Path, n_model: int = 12) -> None:
         })
     pos = {"sinusoidal": sinusoidal_positions(8, model.cfg.emb_dim).tolist()}
     data = {"tokens": tok_cases, "merges": merges, "pairs": pairs, "model": model_cases,
-            "positions": pos, "context_length": ctx}
+            "positions": pos, "context_length": ctx, "head_switch": head_switch_cases(model, tokenizer, texts)}
     (folder / "lib_outputs.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def head_switch_cases(model, tokenizer, texts, n: int = 6) -> list[dict]:
+    """Rozdział 10: udziały głów (``sentence_head_shares``) i top-10 po wyzerowaniu jednej głowy
+    (``zeroed_head`` – ten sam haczyk co ``head_stats``), warstwy i głowy z konfiguracji modelu."""
+    import torch
+
+    from llmkurs.model import text_to_token_ids
+    from llmkurs.widgets.ch10 import sentence_head_shares, zeroed_head
+
+    cfg = model.cfg
+    cases = []
+    picks = [t for t in texts if len(t.strip()) > 12][:n]
+    for k, t in enumerate(picks):
+        x = text_to_token_ids(t, tokenizer)[:, -cfg.context_length:]
+        layer, head = k % cfg.n_layers, (3 * k) % cfg.n_heads
+        with torch.no_grad():
+            base = model(x)[0, -1]
+            att = model.attention_weights()[layer][0]
+            with zeroed_head(model, layer, head):
+                off = model(x)[0, -1]
+        p, q = torch.softmax(base, -1), torch.softmax(off, -1)
+        shares = [sentence_head_shares(att[h]) for h in range(cfg.n_heads)]
+        top = torch.topk(q, 10)
+        cases.append({"text": t, "ids": x[0].tolist(), "layer": layer, "head": head,
+                      "shares": [None if s is None else [s["previous"], s["first"], s["self"], s["other"]] for s in shares],
+                      "top_off": [[int(i), float(v)] for i, v in zip(top.indices, top.values)],
+                      "tv": 0.5 * float((p - q).abs().sum())})
+    return cases
 
 
 def main() -> None:

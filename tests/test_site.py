@@ -2,8 +2,9 @@
 
 Serwujemy ``_build/html`` na 127.0.0.1 (wątek z ``http.server``) i otwieramy każdą stronę
 w bezgłowym Chromium. Każde zapytanie do innego hosta jest przerywane i zapisywane – strona
-ma działać w całości z własnego serwera (require.js, menedżer widżetów, MathJax, plotly.js
-leżą w ``vendor/``, patrz ``scripts/vendor_js.sh``). Sprawdzamy też: odpowiedzi 200, brak
+ma działać w całości z własnego serwera (MathJax, plotly.js, js-tiktoken leżą w ``vendor/``,
+patrz ``scripts/vendor_js.sh``; menedżera widżetów strona już nie ładuje – zamrożone widżety
+są zwykłym HTML-em, ``_ext/lean_pages.py``). Sprawdzamy też: odpowiedzi 200, brak
 błędów w konsoli, ``<html lang="pl">``, przyciski Colab/Binder/pobierania na stronach
 rozdziałów, wyrenderowane wzory i widżety, działanie rysunków do odkrywania (wybór innej
 opcji zmienia rysunek), polską wyszukiwarkę i teksty alternatywne obrazków. Po każdej stronie
@@ -172,9 +173,11 @@ def _settle(page, html: str) -> None:
         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
                                " && (MathJax.startup.promise.then(() => window.__mjDone = true), window.__mjDone === true)",
                                timeout=30_000)
-    if "application/vnd.jupyter.widget-view+json" in html:
-        page.wait_for_selector(".jupyter-widgets[class*='widget-']", state="attached", timeout=30_000)
     if "llmkurs-explorable" in html:
+        # plotly.js wczytuje się dopiero przy rysunku w oknie przeglądarki: przewijamy do każdego
+        figures = page.locator("figure.llmkurs-explorable")
+        for i in range(figures.count()):
+            figures.nth(i).scroll_into_view_if_needed()
         page.wait_for_function(
             "() => [...document.querySelectorAll('figure.llmkurs-explorable')]"
             ".every(f => f.dataset.shown !== undefined && f.querySelector('.llmkurs-plot svg.main-svg'))",
@@ -199,11 +202,13 @@ def test_page(visit, rel):
         assert page.locator("mjx-container").count() > 0, "Wzory nie zostały wyrenderowane przez MathJax."
         assert page.locator("mjx-merror").count() == 0, "MathJax zgłosił błąd we wzorze."
 
-    if "application/vnd.jupyter.widget-view+json" in html:
-        n_views = html.count("application/vnd.jupyter.widget-view+json")
-        rendered = page.locator(".jupyter-widgets[class*='widget-']").count()
-        assert rendered >= n_views, f"Wyrenderowano {rendered} elementów widżetów na {n_views} widoków."
-        assert page.locator(".jupyter-widgets .widget-html-content, .jupyter-widgets input, .widget-output").count() > 0
+    # Zamrożone widżety: zapisany stan jako zwykły HTML (bez menedżera widżetów, _ext/lean_pages.py).
+    assert "application/vnd.jupyter.widget-view+json" not in html, "Widok widżetu bez zapisanego stanu w HTML."
+    frozen = page.locator(".llmkurs-frozen")
+    for i in range(frozen.count()):
+        box = frozen.nth(i)
+        assert box.locator("svg, img, table, .llmkurs-tokens, .llmkurs-frozen-control").count() > 0, "Pusty zamrożony widżet."
+    assert page.evaluate("() => !window.requirejs && !document.querySelector('script[src*=\"embed-amd\"], script[src*=\"fontawesome\"]')")
 
     if rel.startswith("chapters/"):
         notebook = rel.removeprefix("chapters/").removesuffix(".html") + ".ipynb"
@@ -464,6 +469,49 @@ def test_live_next_token_equal_lib(visit):
             assert abs(dict(g["top"])[i] - p) <= TOL
             assert i == j or abs(p - q) <= TOL, f"kolejność top-10: {text[:40]!r}"
     assert "ostatnich" in got[-1]["text"], "Brak notki o ucięciu do długości kontekstu."
+    assert not v.console_errors, v.console_errors
+
+
+def test_live_head_switch_equal_lib(visit):
+    """Rozdział 10: udziały głów na zdaniu i top-10 po wyłączeniu głowy = llmkurs (ch10 i haczyk
+    zeroed_head, tak jak head_stats), dla każdej warstwy modelu z konfiguracji."""
+    import torch
+
+    from llmkurs.widgets.ch10 import sentence_head_shares, zeroed_head
+
+    model, tok = _model()
+    v = visit()
+    page = v.open(_chapter("10"))
+    panel = _panel(page, "head-switch")
+    texts = MODEL_TEXTS[:4]
+    for layer in range(model.cfg.n_layers):
+        head = (layer * 3 + 1) % model.cfg.n_heads
+        page.evaluate("""([p, l, h]) => { const s = p.querySelector('[data-role=layer]');
+            if (s.options.length < l + 1) s.innerHTML = [...Array(l + 1)].map((_, i) => `<option value="${i}">${i + 1}</option>`).join('');
+            s.value = String(l); const g = p.querySelector('[data-role=head]');
+            if (g.options.length < h + 1) g.innerHTML = [...Array(h + 1)].map((_, i) => `<option value="${i}">${i + 1}</option>`).join('');
+            g.value = String(h); }""", [panel.element_handle(), layer, head])
+        for text, g in zip(texts, _answer(page, panel, texts)):
+            r = g["result"]
+            assert (r["layer"], r["head"]) == (layer, head)
+            x = torch.tensor([tok.encode(text, allowed_special="all")[-model.cfg.context_length:]])
+            with torch.no_grad():
+                p = torch.softmax(model(x)[0, -1], -1)
+                att = model.attention_weights()[layer][0]
+                with zeroed_head(model, layer, head):
+                    q = torch.softmax(model(x)[0, -1], -1)
+            for h in range(model.cfg.n_heads):
+                want = sentence_head_shares(att[h])
+                if want is None:
+                    assert r["shares"][h] is None
+                    continue
+                got = r["shares"][h]
+                assert all(abs(a - b) <= TOL for a, b in zip(got, [want[k] for k in ("previous", "first", "self", "other")])), text
+            top = torch.topk(q, 10)
+            assert {i for i, _ in r["topOff"]} == set(top.indices.tolist()), text
+            for i, pv in zip(top.indices.tolist(), top.values.tolist()):
+                assert abs(dict(r["topOff"])[i] - pv) <= TOL
+            assert abs(r["tv"] - 0.5 * float((p - q).abs().sum())) <= TOL
     assert not v.console_errors, v.console_errors
 
 

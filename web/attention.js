@@ -68,3 +68,18 @@ export function dropout(weights, p, seed = 123) {
   const r = rng(seed);
   return weights.map((row) => Array.from(row, (w) => (r() < p ? 0 : w / (1 - p))));
 }
+
+/**
+ * Udziały uwagi jednej głowy (wiersze macierzy wag T×T): [poprzedni token, pierwszy token, sam
+ * token, inne] – średnie od trzeciego tokenu, jak `llmkurs.model.head_stats` i
+ * `llmkurs.widgets.ch10.sentence_head_shares`; null, gdy tokenów jest mniej niż trzy.
+ */
+export function headShares(rows) {
+  const n = rows.length;
+  if (n < 3) return null;
+  let prev = 0, first = 0, self = 0;
+  for (let i = 2; i < n; i++) { prev += rows[i][i - 1]; first += rows[i][0]; self += rows[i][i]; }
+  const c = n - 2;
+  prev /= c; first /= c; self /= c;
+  return [prev, first, self, Math.max(0, 1 - prev - first - self)];
+}

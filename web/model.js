@@ -115,17 +115,22 @@ export class MiniGPT {
 
   /**
    * Przebieg w przód dla `ids` (najwyżej context_length tokenów). Zwraca logity ostatniej pozycji
-   * (albo wszystkich, gdy `allLogits`), wagi uwagi [warstwa][głowa] (T×T, wierszami) i wejścia
-   * każdej warstwy (`hidden`, do „drogi zdania”).
+   * (albo wszystkich, gdy `allLogits`), wagi uwagi [warstwa][głowa] (T wierszy po T liczb –
+   * widoki jednej tablicy Float64Array na głowę) i wejścia każdej warstwy (`hidden`).
+   * `upTo` – ostatnia liczona warstwa (od 0): dalszych bloków i logitów wtedy nie liczymy
+   * (`logits` = null), co wystarcza panelowi głów. `zeroHead` = {layer, head} zeruje wyjście
+   * jednej głowy przed projekcją wyjściową (jak haczyk na out_proj w llmkurs.model.head_stats).
    */
-  forward(ids, { allLogits = false, keepHidden = false } = {}) {
+  forward(ids, { allLogits = false, keepHidden = false, upTo = null, zeroHead = null } = {}) {
     const { emb_dim: d, n_heads: H, n_layers: L, context_length: C } = this.cfg;
     if (!ids.length) throw new Error("Pusty tekst: wpisz choć jedno słowo.");
     if (ids.length > C) throw new Error(`Model widzi najwyżej ${C} tokenów.`);
+    const last = upTo === null ? L - 1 : Math.min(L - 1, Math.max(0, upTo));
     const T = ids.length, hd = d / H, inv = 1 / Math.sqrt(hd);
     let x = this.embed(ids).x;
     const attention = [], hidden = [];
-    for (let l = 0; l < L; l++) {
+    const ctx = new Float32Array(T * d);
+    for (let l = 0; l <= last; l++) {
       const b = `trf_blocks.${l}.`;
       if (keepHidden) hidden.push(x.slice());
       const xn = layerNorm(x, T, d, this.p(b + "norm1.scale"), this.p(b + "norm1.shift"));
@@ -133,29 +138,36 @@ export class MiniGPT {
       const q = linear(xn, T, d, this.p(b + "att.W_query.weight"), bias("W_query"), d);
       const k = linear(xn, T, d, this.p(b + "att.W_key.weight"), bias("W_key"), d);
       const v = linear(xn, T, d, this.p(b + "att.W_value.weight"), bias("W_value"), d);
-      const ctx = new Float32Array(T * d);
+      ctx.fill(0);
       const heads = [];
       for (let h = 0; h < H; h++) {
-        const wts = [];
+        const W = new Float64Array(T * T);
+        const off = h * hd;
         for (let i = 0; i < T; i++) {
-          const row = new Float64Array(T);
+          const r = i * T, qi = i * d + off;
           let max = -Infinity;
           for (let j = 0; j <= i; j++) {
+            const kj = j * d + off;
             let s = 0;
-            for (let c = 0; c < hd; c++) s += q[i * d + h * hd + c] * k[j * d + h * hd + c];
-            row[j] = s * inv;
-            if (row[j] > max) max = row[j];
+            for (let c = 0; c < hd; c++) s += q[qi + c] * k[kj + c];
+            s *= inv;
+            W[r + j] = s;
+            if (s > max) max = s;
           }
           let sum = 0;
-          for (let j = 0; j <= i; j++) { row[j] = Math.exp(row[j] - max); sum += row[j]; }
-          for (let j = 0; j <= i; j++) row[j] /= sum;
-          for (let j = 0; j <= i; j++) {
-            const w = row[j];
-            for (let c = 0; c < hd; c++) ctx[i * d + h * hd + c] += w * v[j * d + h * hd + c];
+          for (let j = 0; j <= i; j++) { const e = Math.exp(W[r + j] - max); W[r + j] = e; sum += e; }
+          const is = 1 / sum;
+          if (zeroHead && zeroHead.layer === l && zeroHead.head === h) {
+            for (let j = 0; j <= i; j++) W[r + j] *= is;
+            continue;
           }
-          wts.push(row);
+          for (let j = 0; j <= i; j++) {
+            const w = (W[r + j] *= is);
+            const vj = j * d + off;
+            for (let c = 0; c < hd; c++) ctx[qi + c] += w * v[vj + c];
+          }
         }
-        heads.push(wts);
+        heads.push(Array.from({ length: T }, (_, i) => W.subarray(i * T, (i + 1) * T)));
       }
       attention.push(heads);
       const att = linear(ctx, T, d, this.p(b + "att.out_proj.weight"), this.p(b + "att.out_proj.bias"), d);
@@ -166,6 +178,7 @@ export class MiniGPT {
       const ff = linear(hmid, T, 4 * d, this.p(b + "ff.layers.2.weight"), this.p(b + "ff.layers.2.bias"), d);
       for (let i = 0; i < T * d; i++) x[i] += ff[i];
     }
+    if (last < L - 1) return { logits: null, attention, hidden, T };
     if (keepHidden) hidden.push(x.slice());
     const rows = allLogits ? T : 1, start = allLogits ? 0 : T - 1;
     const xn = layerNorm(x.subarray(start * d), rows, d, this.p("final_norm.scale"), this.p("final_norm.shift"));

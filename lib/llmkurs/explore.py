@@ -203,9 +203,15 @@ def explorable(variants: Mapping, *, title: str, alt: str, label: str = "Przykł
 
 
 # Skrypt: ładuje plotly.js raz na stronę (lokalnie na stronie kursu, z CDN gdzie indziej),
-# omijając require.js (który na stronach z widżetami przejąłby anonimowy moduł AMD).
-_LOADER_JS = (
-    "window.llmkursPlotly=window.llmkursPlotly||new Promise(function(ok,fail){"
+# omijając require.js (który na stronach z widżetami przejąłby anonimowy moduł AMD). plotly.js
+# (1,5 MB) wczytujemy dopiero, gdy rysunek zbliży się do okna przeglądarki albo czytelnik użyje
+# jego listy lub suwaka – pierwsza wizyta strony go nie pobiera. ``window.llmkursPlotly`` to
+# obiekt z ``then``, który zaczyna ładowanie przy pierwszym użyciu (tak samo działa ze starszymi
+# zapisanymi wynikami, które wołały ``window.llmkursPlotly.then``). Strona kursu dołącza ten
+# skrypt w ``<head>`` (``_ext/lean_pages.py``), notatnik – w wyniku komórki.
+LOADER_JS = (
+    "window.llmkursPlotly=window.llmkursPlotly||(function(){var p=null;function load(){"
+    "if(p)return p;p=new Promise(function(ok,fail){"
     "if(window.Plotly){ok(window.Plotly);return;}"
     "var root=document.documentElement.dataset.content_root;"
     "var src=(root!==undefined)?root+'vendor/plotly.min.js':" + json.dumps(PLOTLY_CDN) + ";"
@@ -213,7 +219,8 @@ _LOADER_JS = (
     "var d=window.define;window.define=undefined;"
     "s.onload=function(){window.define=d;ok(window.Plotly);};"
     "s.onerror=function(){window.define=d;fail(new Error('plotly.js'));};"
-    "document.head.appendChild(s);});"
+    "document.head.appendChild(s);});return p;}"
+    "return {then:function(ok,fail){return load().then(ok,fail);}};})();"
     "window.llmkursExplore=window.llmkursExplore||function(id){"
     "var box=document.getElementById(id);if(!box||box.dataset.ready)return;box.dataset.ready='1';"
     "var data=JSON.parse(box.querySelector('.llmkurs-data').textContent);"
@@ -221,8 +228,15 @@ _LOADER_JS = (
     "out=box.querySelector('.llmkurs-slider-value'),plot=box.querySelector('.llmkurs-plot');"
     "function current(){var v=data[sel.value];if(rng){var ks=Object.keys(v);"
     "rng.max=ks.length-1;var k=ks[Math.min(+rng.value,ks.length-1)];if(out)out.textContent=k;return v[k];}return v;}"
-    "function draw(P){var f=current();P.react(plot,f.data,f.layout,{responsive:true,displaylogo:false});"
+    "var P=null,started=false;"
+    "function draw(){if(!P)return;var f=current();P.react(plot,f.data,f.layout,{responsive:true,displaylogo:false});"
     "box.dataset.shown=sel.value+(rng?'|'+rng.value:'');}"
-    "window.llmkursPlotly.then(function(P){draw(P);sel.addEventListener('change',function(){draw(P);});"
-    "if(rng)rng.addEventListener('input',function(){draw(P);});});};"
+    "function start(){if(started){draw();return;}started=true;"
+    "window.llmkursPlotly.then(function(p){P=p;draw();});}"
+    "sel.addEventListener('change',start);sel.addEventListener('focus',start);"
+    "if(rng){rng.addEventListener('input',start);rng.addEventListener('focus',start);}"
+    "if('IntersectionObserver' in window){var io=new IntersectionObserver(function(es){"
+    "if(es.some(function(e){return e.isIntersecting;})){io.disconnect();start();}},{rootMargin:'300px'});io.observe(box);}"
+    "else start();};"
 )
+_LOADER_JS = LOADER_JS

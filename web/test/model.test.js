@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { MiniGPT, decodeWeights, topK, adjustProbs, sinusoidalPositions } from "../model.js";
-import { naiveAttention, dropout, attentionWeights } from "../attention.js";
+import { naiveAttention, dropout, attentionWeights, headShares } from "../attention.js";
 import { DATA, lib, readJson } from "./helpers.js";
 
 const TOL = 2e-3;
@@ -72,4 +72,32 @@ test("dropout: zera albo w/(1−p), to samo ziarno – ta sama maska; przyczynow
 test("konfiguracja z eksportu: model czyta warstwy, głowy i kontekst z GPTConfig", () => {
   assert.equal(model.cfg.context_length, L.context_length);
   assert.equal(manifest.tensors.filter((t) => t.name.endsWith("att.W_query.weight")).length, model.cfg.n_layers);
+});
+
+test("panel głów: liczenie do wybranej warstwy daje te same wagi co cały przebieg, bez logitów", () => {
+  const ids = L.model[0].ids.slice(-model.cfg.context_length);
+  const full = model.forward(ids);
+  for (let l = 0; l < model.cfg.n_layers; l++) {
+    const part = model.forward(ids, { upTo: l });
+    assert.equal(part.attention.length, l + 1);
+    assert.equal(l === model.cfg.n_layers - 1 ? part.logits !== null : part.logits === null, true);
+    part.attention[l].forEach((head, h) => head.forEach((row, i) => row.forEach((w, j) => assert.equal(w, full.attention[l][h][i][j]))));
+  }
+});
+
+test(`rozdział 10: ${L.head_switch.length} zdań – udziały głów i następny token bez jednej głowy jak w bibliotece`, () => {
+  for (const c of L.head_switch) {
+    const base = model.forward(c.ids);
+    base.attention[c.layer].forEach((rows, h) => {
+      const got = headShares(rows), want = c.shares[h];
+      if (want === null) { assert.equal(got, null); return; }
+      want.forEach((x, k) => assert.ok(Math.abs(got[k] - x) <= TOL, `głowa ${h}, udział ${k}: ${got[k]} vs ${x}`));
+    });
+    const off = model.forward(c.ids, { zeroHead: { layer: c.layer, head: c.head } });
+    const p = adjustProbs(base.logits, 1, null), q = adjustProbs(off.logits, 1, null);
+    sameTop(topK(q, 10), c.top_off, `bez głowy ${c.head} warstwy ${c.layer}: ${c.text.slice(0, 30)}`);
+    let tv = 0;
+    for (let i = 0; i < p.length; i++) tv += Math.abs(p[i] - q[i]);
+    assert.ok(Math.abs(tv / 2 - c.tv) <= TOL, `odległość rozkładów ${tv / 2} vs ${c.tv}`);
+  }
 });
