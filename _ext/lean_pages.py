@@ -92,7 +92,8 @@ def widget_html(model_id: str, models: dict, depth: int = 0) -> str:
 
 def frozen_widget(model_id: str, models: dict) -> str:
     body = widget_html(model_id, models)
-    return (f'<div class="llmkurs-frozen" role="group" aria-label="Zapisany stan widżetu">'
+    # tabindex: ramka przewija się w bok na wąskim ekranie, więc klawiatura musi do niej dojść
+    return (f'<div class="llmkurs-frozen" role="group" tabindex="0" aria-label="Zapisany stan widżetu">'
             f'<p class="llmkurs-frozen-note">{html.escape(_FROZEN_NOTE)}</p>{body}</div>')
 
 

@@ -69,7 +69,11 @@ export function heatmapSvg(matrix, rowLabels, colLabels, { title = "", digits = 
   hi = vmax ?? hi;
   const span = hi - lo || 1;
   const cs = Math.trunc(cell);
-  const w = LABEL_W + cols * cs, h = LABEL_H + rows * cs + (title ? 24 : 0);
+  // miejsce na etykiety według najdłuższej (najwyżej 10 znaków): krótkie etykiety nie zostawiają pustki
+  const longest = (labels, n) => { let m = 1; for (let i = 0; i < n; i++) m = Math.max(m, Array.from(shortLabel(labels[i])).length); return m; };
+  const labW = Math.min(LABEL_W, 16 + 7 * (rows ? longest(rowLabels, rows) : 1));
+  const labH = Math.min(LABEL_H, 18 + 7 * (cols ? longest(colLabels, cols) : 1));
+  const w = Math.max(labW + cols * cs, Math.trunc(Array.from(title).length * 7.5) + 8), h = labH + rows * cs + (title ? 24 : 0);  // tytuł mieści się nad wąską mapą
   const top = title ? 24 : 0;
   const showValues = cols <= 16 && cs >= 28;
   const out = [];
@@ -77,16 +81,16 @@ export function heatmapSvg(matrix, rowLabels, colLabels, { title = "", digits = 
   out.push(`<title>${escapeHtml(title || "Mapa ciepła")}</title>`);
   if (title) out.push(`<text x="${w / 2}" y="16" text-anchor="middle" font-size="14" font-weight="600" fill="currentColor">${escapeHtml(title)}</text>`);
   for (let j = 0; j < cols; j++) {
-    const x = LABEL_W + j * cs + cs / 2, y = top + LABEL_H - 6;
+    const x = labW + j * cs + cs / 2, y = top + labH - 6;
     out.push(`<text transform="translate(${x},${y}) rotate(-60)" font-size="12" fill="currentColor">${escapeHtml(shortLabel(colLabels[j]))}</text>`);
   }
   for (let i = 0; i < rows; i++) {
-    const y = top + LABEL_H + i * cs;
+    const y = top + labH + i * cs;
     const ri = escapeHtml(String(rowLabels[i]));
-    out.push(`<text x="${LABEL_W - 6}" y="${y + cs / 2 + 4}" text-anchor="end" font-size="12" fill="currentColor">${escapeHtml(shortLabel(rowLabels[i]))}</text>`);
+    out.push(`<text x="${labW - 6}" y="${y + cs / 2 + 4}" text-anchor="end" font-size="12" fill="currentColor">${escapeHtml(shortLabel(rowLabels[i]))}</text>`);
     for (let j = 0; j < cols; j++) {
       const v = matrix[i][j];
-      const x = LABEL_W + j * cs;
+      const x = labW + j * cs;
       const fin = Number.isFinite(v);
       const dropped = marks !== null && Boolean(marks[i][j]) && fin;
       const fill = dropped ? "#ffffff" : fin ? viridis((v - lo) / span) : "#9ca3af";
@@ -98,7 +102,7 @@ export function heatmapSvg(matrix, rowLabels, colLabels, { title = "", digits = 
     }
   }
   if (focusRow !== null && focusRow >= 0 && focusRow < rows) {
-    out.push(`<rect x="${LABEL_W}" y="${top + LABEL_H + focusRow * cs}" width="${cols * cs}" height="${cs}" fill="none" stroke="#dc2626" stroke-width="3"/>`);
+    out.push(`<rect x="${labW}" y="${top + labH + focusRow * cs}" width="${cols * cs}" height="${cs}" fill="none" stroke="#dc2626" stroke-width="3"/>`);
   }
   out.push("</svg>");
   return out.join("");

@@ -98,8 +98,11 @@ def heatmap_svg(matrix, row_labels: Sequence[str], col_labels: Sequence[str], *,
     hi = vmax if vmax is not None else (max(finite) if finite else 1)
     span = (hi - lo) or 1
     cs = int(cell)
-    w = _LABEL_W + cols * cs
-    h = _LABEL_H + rows * cs + (24 if title else 0)
+    # miejsce na etykiety według najdłuższej (najwyżej 10 znaków): krótkie etykiety nie zostawiają pustki
+    lab_w = min(_LABEL_W, 16 + 7 * max([1, *(len(_short(s)) for s in row_labels[:rows])]))
+    lab_h = min(_LABEL_H, 18 + 7 * max([1, *(len(_short(s)) for s in col_labels[:cols])]))
+    w = max(lab_w + cols * cs, int(len(title) * 7.5) + 8)  # tytuł mieści się nad wąską mapą
+    h = lab_h + rows * cs + (24 if title else 0)
     top = 24 if title else 0
     show_values = cols <= 16 and cs >= 28
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="llmkurs-heatmap" role="img" viewBox="0 0 {w} {h}" width="{w}" style="max-width:100%;height:auto">',
@@ -107,14 +110,14 @@ def heatmap_svg(matrix, row_labels: Sequence[str], col_labels: Sequence[str], *,
     if title:
         out.append(f'<text x="{_num(w / 2)}" y="16" text-anchor="middle" font-size="14" font-weight="600" fill="currentColor">{_esc(title)}</text>')
     for j in range(cols):
-        x, y = _LABEL_W + j * cs + cs / 2, top + _LABEL_H - 6
+        x, y = lab_w + j * cs + cs / 2, top + lab_h - 6
         out.append(f'<text transform="translate({_num(x)},{_num(y)}) rotate(-60)" font-size="12" fill="currentColor">{_esc(_short(col_labels[j]))}</text>')
     for i in range(rows):
-        y = top + _LABEL_H + i * cs
-        out.append(f'<text x="{_LABEL_W - 6}" y="{_num(y + cs / 2 + 4)}" text-anchor="end" font-size="12" fill="currentColor">{_esc(_short(row_labels[i]))}</text>')
+        y = top + lab_h + i * cs
+        out.append(f'<text x="{lab_w - 6}" y="{_num(y + cs / 2 + 4)}" text-anchor="end" font-size="12" fill="currentColor">{_esc(_short(row_labels[i]))}</text>')
         for j in range(cols):
             v = m[i][j]
-            x = _LABEL_W + j * cs
+            x = lab_w + j * cs
             dropped = marked is not None and marked[i][j] and math.isfinite(v)
             fill = "#ffffff" if dropped else viridis((v - lo) / span) if math.isfinite(v) else "#9ca3af"
             out.append(f'<rect x="{x}" y="{y}" width="{cs}" height="{cs}" fill="{fill}"><title>{_esc(row_labels[i])} → {_esc(col_labels[j])}: {fmt(v, 4)}</title></rect>')
@@ -123,7 +126,7 @@ def heatmap_svg(matrix, row_labels: Sequence[str], col_labels: Sequence[str], *,
                 shown = "×" if dropped else fmt(v, digits) if math.isfinite(v) else "–"
                 out.append(f'<text x="{_num(x + cs / 2)}" y="{_num(y + cs / 2 + 4)}" text-anchor="middle" font-size="10" fill="{color}">{shown}</text>')
     if focus_row is not None and 0 <= focus_row < rows:
-        out.append(f'<rect x="{_LABEL_W}" y="{top + _LABEL_H + focus_row * cs}" width="{cols * cs}" height="{cs}" fill="none" stroke="#dc2626" stroke-width="3"/>')
+        out.append(f'<rect x="{lab_w}" y="{top + lab_h + focus_row * cs}" width="{cols * cs}" height="{cs}" fill="none" stroke="#dc2626" stroke-width="3"/>')
     out.append("</svg>")
     return "".join(out)
 

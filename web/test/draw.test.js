@@ -10,6 +10,7 @@ const CASES = [
   { m: [[1.5, -2.25, 3.0005], [0, 0.5, 0.0049]], r: ["a", "b"], c: ["x", "y", "bardzo długa etykieta"], o: { digits: 3 } },
   { m: [[0.5, -Infinity], [0, 2]], r: ["a", "b"], c: ["a", "b"], o: { marks: [[false, true], [true, false]], focusRow: 1, vmin: 0, vmax: 2 } },
   { m: [[0.25, 0.75, 1], [1, 0, 0.5]], r: ["p0", "p1"], c: ["0", "1", "2"], o: { cell: 14, title: "małe" } },
+  { m: [[0.5]], r: [""], c: ["🙂‍↔️ñ"], o: { title: "Bardzo długi tytuł nad jedną komórką mapy" } },
   { m: Array.from({ length: 17 }, (_, i) => Array.from({ length: 17 }, (_, j) => Math.sin(i * 17 + j))), r: Array(17).fill("t"), c: Array(17).fill("'q\""), o: {} },
 ];
 

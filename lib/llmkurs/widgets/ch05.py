@@ -293,8 +293,9 @@ def qkv_render(zdanie: str = SENTENCES[1], d_k: int = 2, skalowanie: bool = True
     scores = heatmap_svg(r["scores"], labels, labels, title="wyniki Q Kᵀ")
     weights = heatmap_svg(r["weights"], labels, labels, vmin=0.0, vmax=1.0, title=title)
     top = float(r["weights"].max(-1).values.mean())
+    pl = lambda x: f"{x:.2f}".replace(".", ",")  # noqa: E731
     info = (f'<div style="font-size:14px">{n} tokenów, d_in = {D_IN}, d_k = {int(d_k)}. '
-            f"Średnia największa waga w wierszu: <b>{top:.2f}</b> (1/{n} = {1 / n:.2f} to rozkład równomierny).</div>").replace(".", ",")
+            f"Średnia największa waga w wierszu: <b>{pl(top)}</b> (1/{n} = {pl(1 / n)} to rozkład równomierny).</div>")
     drawing = Drawing(row_html(*qkv, basis=200) + row_html(scores, weights, basis=260),
                       **{k: r[k].tolist() for k in ("Q", "K", "V", "scores", "weights")})
     return [*r["notes"], info, drawing]
