@@ -86,6 +86,7 @@ bench: install
 	$(PY) bench/tokenizer.py
 	$(PY) bench/attention.py
 	$(PY) bench/notebooks.py
+	$(PY) bench/widgets.py
 	$(PY) bench/site.py
 
 lab: install

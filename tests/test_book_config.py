@@ -38,7 +38,7 @@ def test_sphinx_language_is_polish_under_sphinx_config():
     assert "language" not in CONFIG, "language na górnym poziomie _config.yml jest ignorowane."
     assert CONFIG["sphinx"]["config"]["language"] == "pl"
     assert CONFIG["sphinx"]["config"]["html_search_language"] == "pl"
-    assert CONFIG["sphinx"]["local_extensions"] == {"search_pl": "_ext/", "site_fixes": "_ext/"}
+    assert CONFIG["sphinx"]["local_extensions"] == {"search_pl": "_ext/", "site_fixes": "_ext/", "live_panels": "_ext/"}
 
 
 def test_javascript_is_served_locally():
@@ -89,7 +89,8 @@ def test_plotly_js_version_matches_python_plotly():
 
     package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
-    assert package["dependencies"]["plotly.js-dist-min"] == get_plotlyjs_version()
+    # pakiet częściowy „cartesian” (heatmap, bar, scatter – tyle rysuje llmkurs.explore), ta sama wersja
+    assert package["dependencies"]["plotly.js-cartesian-dist-min"] == get_plotlyjs_version()
     for name, version in package["dependencies"].items():
         assert lock["packages"][f"node_modules/{name}"]["version"] == version
 
