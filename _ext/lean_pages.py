@@ -103,7 +103,10 @@ _CSS = """<style>
 .llmkurs-frozen-control{font-family:var(--pst-font-family-monospace,monospace);font-size:.85em;margin:.1rem 0;overflow-wrap:anywhere}
 .llmkurs-frozen img{max-width:100%;height:auto}
 .llmkurs-frozen svg{max-width:100%;height:auto}
-html[data-theme=dark] .llmkurs-frozen [style*="background:#"]{color:#111827}
+/* Ciemny motyw: zapisany HTML widżetu ma kolory pisane pod jasne tło (jak w Jupyterze), więc ramka
+   zostaje jasna – etykiety SVG (currentColor) i szare podpisy mają wtedy pełny kontrast. */
+html[data-theme=dark] .llmkurs-frozen{background:#f9fafb;color:#111827}
+html[data-theme=dark] .llmkurs-frozen code{color:#111827;background:#e5e7eb}
 </style>"""
 
 

@@ -46,9 +46,10 @@ _CSS = """
 .llmkurs-live-head{flex:1 1 18rem;min-width:0}
 .llmkurs-live-map{display:block;max-width:100%;height:auto;margin:.5rem 0}
 .llmkurs-live-note{font-style:italic;margin:.3rem 0}
-.llmkurs-live-table{border-collapse:collapse;font-size:.9em;margin:.5rem 0;display:block;max-width:100%;overflow-x:auto}
-.llmkurs-live-table caption{text-align:left;font-weight:600;margin-bottom:.25rem}
-.llmkurs-live-table th,.llmkurs-live-table td{padding:.15rem .5rem;text-align:right;border-bottom:1px solid var(--pst-color-border,#d1d5db)}
+.llmkurs-live-table{border-collapse:collapse;font-size:.9em;margin:.5rem 0;max-width:100%}
+.llmkurs-live-table caption{text-align:left;margin-bottom:.25rem}
+.llmkurs-live-table th,.llmkurs-live-table td{padding:.15rem .35rem;text-align:right;border-bottom:1px solid var(--pst-color-border,#d1d5db)}
+.llmkurs-live-table caption{font-weight:400;font-size:.95em}
 .llmkurs-live-chosen{font-weight:700}
 .llmkurs-live-block p,.llmkurs-live-pair p{margin:.3rem 0}
 html[data-theme=dark] .llmkurs-live sub{color:#374151}

@@ -193,16 +193,16 @@ const PANELS = {
     const shares = base.attention[layer].map((rows) => headShares(rows));
     const result = { ids, layer, head, shares, top: topK(adjustProbs(base.logits, 1, null), 10).map(([i, p]) => [i, round(p, 8)]) };
     const labels = ids.map((i) => tok.piece(i));
-    const kinds = ["poprzedni token", "pierwszy token", "sam token", "inne"];
+    const kinds = ["poprzedni", "pierwszy", "sam", "inne"];
     const table = shares[0] === null
       ? note(`Zdanie ma ${nTokens(ids.length)}: udziały poprzedni/pierwszy/sam liczymy od trzeciego tokenu – wpisz dłuższe zdanie.`)
-      : `<table class="llmkurs-live-table"><caption>Warstwa ${layer + 1}: gdzie patrzy każda głowa na Twoim zdaniu (średni udział uwagi od 3. tokenu)</caption>` +
+      : `<table class="llmkurs-live-table"><caption>Warstwa ${layer + 1}: gdzie patrzy każda głowa na Twoim zdaniu – średni udział uwagi (od 3. tokenu) na poprzednim tokenie, pierwszym tokenie, sobie samym i reszcie; ▶ – wybrana głowa</caption>` +
         `<thead><tr><th scope="col">głowa</th>${kinds.map((k) => `<th scope="col">${k}</th>`).join("")}<th scope="col">rodzaj</th></tr></thead><tbody>` +
         shares.map((sh, h) => {
           const best = sh.indexOf(Math.max(...sh));
           const cells = sh.map((x) => `<td>${fmt(x, 2)}</td>`).join("") + `<td>${kinds[best]}</td>`;
           const mine = h === head;
-          return `<tr${mine ? ' class="llmkurs-live-chosen"' : ""}><th scope="row">${h + 1}${mine ? " (wybrana)" : ""}</th>${cells}</tr>`;
+          return `<tr${mine ? ' class="llmkurs-live-chosen"' : ""}><th scope="row">${mine ? "▶ " : ""}${h + 1}</th>${cells}</tr>`;
         }).join("") + "</tbody></table>";
     const w = lastN(ids, labels);
     const map = heatmapSvg(matrix(base.attention[layer][head], w.start, ids.length), w.labels, w.labels, { title: `Warstwa ${layer + 1}, głowa ${head + 1}`, vmin: 0, vmax: 1 });
@@ -351,6 +351,11 @@ function mount(panel) {
     if (mine === version) { panel.dataset.ready = "true"; panel.removeAttribute("aria-busy"); }
   };
   panel.addEventListener("input", update);
+  // Mapy jako obrazki SVG mają kolor etykiet z chwili rysowania: po zmianie motywu rysujemy je jeszcze raz.
+  if (typeof MutationObserver !== "undefined") {
+    new MutationObserver(() => { if (out.querySelector("img.llmkurs-live-map")) update(); })
+      .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  }
   panel.addEventListener("change", (e) => { if (e.target.tagName === "SELECT" || e.target.type === "checkbox") update(); });
   const start = panel.querySelector("[data-role=start]");
   if (start) start.addEventListener("click", update);
