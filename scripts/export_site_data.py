@@ -182,10 +182,23 @@ def export_model(out: Path) -> dict:
     probes = _probe_ids(tokenizer, cfg["context_length"])
     chosen = None
     tried = []
-    for mode in ("f16", "i8r"):
+    # f16 wszędzie; „ff-i8” – int8 (skala na wiersz) tylko dla warstw sieci jednokierunkowej
+    # (⅔ parametrów bloku); „blocks-i8” – int8 ze skalą na wiersz dla macierzy bloków transformera,
+    # tabele słownika (tokeny, głowa wyjściowa – od nich zależą logity wprost) w f16; i8r – int8
+    # wszędzie. Pierwszy wariant, który mieści się w granicy rozmiaru i prawdopodobieństw, wygrywa.
+    vocab_tables = {"emb.tok_emb.weight", "tok_emb.weight", "out_head.weight", "emb.pos_emb.weight", "pos_emb.weight"}
+
+    def tensor_mode(name: str, mode: str) -> str:
+        if mode == "ff-i8":
+            return "i8r" if ".ff." in name else "f16"
+        if mode == "blocks-i8":
+            return "f16" if name in vocab_tables else "i8r"
+        return mode
+
+    for mode in ("f16", "ff-i8", "blocks-i8", "i8r"):
         parts, decoded, meta, offset = [], {}, [], 0
         for name, t in named:
-            dtype, raw, dec = _encode(t, mode)
+            dtype, raw, dec = _encode(t, tensor_mode(name, mode))
             meta.append({"name": name, "shape": list(t.shape), "dtype": dtype, "offset": offset, "nbytes": len(raw)})
             pad = (-len(raw)) % 4          # każdy tensor od adresu podzielnego przez 4 (Float32Array)
             parts.append(raw + b"\0" * pad)
