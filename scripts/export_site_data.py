@@ -40,6 +40,8 @@ NODE_MODULES = ROOT / ".cache" / "js" / "node_modules"
 MAX_WEIGHTS_BYTES = 8 * 1024 * 1024
 TOP_K_CHECK = 10
 PROB_TOL = 2e-3
+#: Długość grupy ze wspólną skalą w kodowaniu int8 „i8g”.
+GROUP = 32
 
 
 # --------------------------------------------------------------------------- tokenizatory
@@ -111,9 +113,22 @@ def _tensors(model, tied: bool):
 
 
 def _encode(tensor, mode: str):
-    """(dtype, bajty, tensor po odkodowaniu) dla ``mode`` ∈ {"f16", "i8r"} (i8r: macierze 2D)."""
+    """(dtype, bajty, tensor po odkodowaniu) dla ``mode`` ∈ {"f16", "i8r", "i8g"}.
+
+    i8r – int8 ze skalą na wiersz, i8g – int8 ze skalą na każde ``GROUP`` kolejnych liczb wiersza
+    (dokładniejsze, ok. 12 % większe od i8r); oba tylko dla macierzy 2D, reszta f16/f32.
+    """
     import torch
 
+    if mode == "i8g" and tensor.dim() == 2 and tensor.numel() >= 4096 and tensor.shape[1] % GROUP == 0:
+        rows, cols = tensor.shape
+        groups = tensor.reshape(rows, cols // GROUP, GROUP)
+        scale = groups.abs().amax(dim=2).clamp_min(1e-12) / 127.0
+        q = torch.round(groups / scale[..., None]).clamp(-127, 127).to(torch.int8)
+        raw = scale.to(torch.float32).numpy().tobytes() + q.numpy().tobytes()
+        return "i8g", raw, (q.float() * scale[..., None]).reshape(rows, cols)
+    if mode == "i8g":
+        mode = "f16"
     if mode == "i8r" and tensor.dim() == 2 and tensor.numel() >= 4096:
         scale = tensor.abs().amax(dim=1).clamp_min(1e-12) / 127.0
         q = torch.round(tensor / scale[:, None]).clamp(-127, 127).to(torch.int8)
@@ -142,7 +157,8 @@ def _probe_ids(tokenizer, context_length: int, n: int = 24) -> list[list[int]]:
 
 
 def _measure(model, decoded: dict, probes) -> dict:
-    """Największa różnica prawdopodobieństw i zgodność top-10 modelu z wagami po kodowaniu."""
+    """Największa różnica (prawdopodobieństwa przy T = 1 i T = 0,7 z top-k 5, wagi uwagi każdej
+    warstwy) i zgodność top-10 modelu z wagami po kodowaniu."""
     import copy
 
     import torch
@@ -155,11 +171,21 @@ def _measure(model, decoded: dict, probes) -> dict:
         for name, value in decoded.items():
             params[name].copy_(value)
     worst, top_same = 0.0, True
+    model.set_keep_weights(True)
+    other.set_keep_weights(True)
     for ids in probes:
         x = torch.tensor([ids])
         p_ref = next_token_probs(model, x)[0]
         p_new = next_token_probs(other, x)[0]
         worst = max(worst, float((p_ref - p_new).abs().max()))
+        # panele pokazują też wagi uwagi i rozkład przy T = 0,7, top-k 5: te same granice
+        with torch.no_grad():
+            model(x[:, -model.cfg.context_length:])
+            other(x[:, -model.cfg.context_length:])
+        for a, b in zip(model.attention_weights(), other.attention_weights()):
+            worst = max(worst, float((a - b).abs().max()))
+        worst = max(worst, float((next_token_probs(model, x, temperature=0.7, top_k=5)
+                                  - next_token_probs(other, x, temperature=0.7, top_k=5)).abs().max()))
         ref_top = torch.topk(p_ref, TOP_K_CHECK).indices.tolist()
         new_top = torch.topk(p_new, TOP_K_CHECK).indices.tolist()
         if ref_top != new_top:
@@ -182,20 +208,25 @@ def export_model(out: Path) -> dict:
     probes = _probe_ids(tokenizer, cfg["context_length"])
     chosen = None
     tried = []
-    # f16 wszędzie; „ff-i8” – int8 (skala na wiersz) tylko dla warstw sieci jednokierunkowej
+    # f16 wszędzie; „ff-i8g”/„blocks-i8g” – jak niżej, ale int8 ze skalą na grupę 32 liczb;
+    # „ff-i8” – int8 (skala na wiersz) tylko dla warstw sieci jednokierunkowej
     # (⅔ parametrów bloku); „blocks-i8” – int8 ze skalą na wiersz dla macierzy bloków transformera,
     # tabele słownika (tokeny, głowa wyjściowa – od nich zależą logity wprost) w f16; i8r – int8
     # wszędzie. Pierwszy wariant, który mieści się w granicy rozmiaru i prawdopodobieństw, wygrywa.
     vocab_tables = {"emb.tok_emb.weight", "tok_emb.weight", "out_head.weight", "emb.pos_emb.weight", "pos_emb.weight"}
 
     def tensor_mode(name: str, mode: str) -> str:
+        if mode == "ff-i8g":
+            return "i8g" if ".ff." in name else "f16"
+        if mode == "blocks-i8g":
+            return "f16" if name in vocab_tables else "i8g"
         if mode == "ff-i8":
             return "i8r" if ".ff." in name else "f16"
         if mode == "blocks-i8":
             return "f16" if name in vocab_tables else "i8r"
         return mode
 
-    for mode in ("f16", "ff-i8", "blocks-i8", "i8r"):
+    for mode in ("f16", "ff-i8g", "blocks-i8g", "ff-i8", "blocks-i8", "i8r"):
         parts, decoded, meta, offset = [], {}, [], 0
         for name, t in named:
             dtype, raw, dec = _encode(t, tensor_mode(name, mode))
@@ -210,7 +241,8 @@ def export_model(out: Path) -> dict:
         m = _measure(model, decoded, probes)
         m.update(mode=mode, bytes=len(blob))
         tried.append(m)
-        ok = m["top10_identical"] and m["max_abs_prob_diff"] <= PROB_TOL / 2 and len(blob) <= MAX_WEIGHTS_BYTES
+        # zapas ¼ granicy na różnice arytmetyki float32 w JS względem PyTorcha (mierzone: ~1e-6)
+        ok = m["top10_identical"] and m["max_abs_prob_diff"] <= 0.75 * PROB_TOL and len(blob) <= MAX_WEIGHTS_BYTES
         if ok:
             chosen = (mode, blob, meta, m)
             break
@@ -225,6 +257,7 @@ def export_model(out: Path) -> dict:
         "tensors": meta,
         "precision": {"chosen": mode, "tried": tried},
         "n_vocab": tokenizer.n_vocab,
+        "group": GROUP,
     }
     for old in out.glob("mini_gpt.*.bin"):
         old.unlink()

@@ -33,6 +33,12 @@ export function decodeWeights(manifest, buffer) {
       const scale = new Float32Array(buffer, t.offset, rows);
       const q = new Int8Array(buffer, t.offset + 4 * rows, n);
       for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = q[r * cols + c] * scale[r];
+    } else if (t.dtype === "i8g") {
+      // int8 ze skalą na każdą grupę `group` kolejnych liczb wiersza (scripts/export_site_data.py)
+      const G = manifest.group ?? 32, groups = n / G;
+      const scale = new Float32Array(buffer, t.offset, groups);
+      const q = new Int8Array(buffer, t.offset + 4 * groups, n);
+      for (let g = 0; g < groups; g++) { const s = scale[g]; for (let c = 0; c < G; c++) data[g * G + c] = q[g * G + c] * s; }
     } else throw new Error(`Nieznany typ tensora ${t.dtype}`);
     out[t.name] = { shape: t.shape, data };
   }
