@@ -150,7 +150,7 @@ def main() -> int:
         t = ", ".join(f"{k} {v:.1f}" for k, v in timings.items())
         c = "" if cached is None else ("; wagi z pamięci podręcznej przy 2. wizycie" if cached else "; wagi POBRANE PONOWNIE")
         print(f"{rel:40s} {first / 1e6:9.2f}M {first_gz / 1e6:6.2f}M {after / 1e6:9.2f}M  {t}{c}{'' if row_ok else '  ← poza granicą'}")
-    ok = ok and weights_bytes <= 8 * 1024 * 1024
+    ok = ok and weights_bytes <= 8_000_000  # plik wag tak, jak leży na serwerze (spakowany)
     worst_first = max(r[1] for r in rows)
     tok = max((r[3].get("tokens", 0) for r in rows), default=0)
     att = max((v for r in rows for k, v in r[3].items() if LIMITS[k] == 50 and k != "tokens"), default=0)

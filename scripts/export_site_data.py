@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "_vendor" / "live-data"
 NODE_MODULES = ROOT / ".cache" / "js" / "node_modules"
-MAX_WEIGHTS_BYTES = 8 * 1024 * 1024
+MAX_WEIGHTS_BYTES = 8_000_000  # „≤ 8 MB” ze zgłoszenia, dziesiętnie (ostrzej niż 8 MiB)
 TOP_K_CHECK = 10
 PROB_TOL = 2e-3
 #: Długość grupy ze wspólną skalą w kodowaniu int8 „i8g”.
@@ -115,6 +115,8 @@ def _tensors(model, tied: bool):
 def _encode(tensor, mode: str):
     """(dtype, bajty, tensor po odkodowaniu) dla ``mode`` ∈ {"f16", "i8r", "i8g"}.
 
+    Przesunięcia (``offset``) w manifeście dotyczą bajtów po rozpakowaniu (:func:`pack`).
+
     i8r – int8 ze skalą na wiersz, i8g – int8 ze skalą na każde ``GROUP`` kolejnych liczb wiersza
     (dokładniejsze, ok. 12 % większe od i8r); oba tylko dla macierzy 2D, reszta f16/f32.
     """
@@ -138,6 +140,20 @@ def _encode(tensor, mode: str):
         return "f32", tensor.numpy().tobytes(), tensor.clone()
     half = tensor.to(torch.float16)
     return "f16", half.numpy().tobytes(), half.float()
+
+
+def pack(raw: bytes) -> bytes:
+    """Plik wag: bajty przetasowane (najpierw wszystkie parzyste, potem nieparzyste – w f16 to
+    osobno młodsze i starsze bajty, a starsze z wykładnikiem kompresują się dobrze) i gzip.
+
+    Bezstratne: przeglądarka rozpakowuje ``DecompressionStream("gzip")`` i odwraca tasowanie
+    (``unshuffle2`` w ``web/model.js``). Zmierzone na małym GPT: 14 % mniej niż surowe f16
+    (sam gzip – 8 %). ``mtime=0``: ten sam model daje ten sam plik (i tę samą nazwę).
+    """
+    import gzip
+
+    assert len(raw) % 2 == 0
+    return gzip.compress(raw[0::2] + raw[1::2], 9, mtime=0)
 
 
 def _probe_ids(tokenizer, context_length: int, n: int = 24) -> list[list[int]]:
@@ -237,7 +253,7 @@ def export_model(out: Path) -> dict:
             decoded[name] = dec
         if cfg["tie_weights"]:
             decoded["out_head.weight"] = decoded["emb.tok_emb.weight"]
-        blob = b"".join(parts)
+        blob = pack(b"".join(parts))
         m = _measure(model, decoded, probes)
         m.update(mode=mode, bytes=len(blob))
         tried.append(m)
@@ -258,6 +274,7 @@ def export_model(out: Path) -> dict:
         "precision": {"chosen": mode, "tried": tried},
         "n_vocab": tokenizer.n_vocab,
         "group": GROUP,
+        "encoding": "shuffle2+gzip",
     }
     for old in out.glob("mini_gpt.*.bin"):
         old.unlink()

@@ -284,9 +284,28 @@ export function sinusoidalPositions(n, dim) {
   });
 }
 
+/**
+ * Odwróć tasowanie bajtów z eksportu (najpierw bajty parzyste, potem nieparzyste): zwraca
+ * ArrayBuffer w układzie z manifestu.
+ */
+export function unshuffle2(bytes) {
+  const n = bytes.length, half = n >> 1;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < half; i++) { out[2 * i] = bytes[i]; out[2 * i + 1] = bytes[half + i]; }
+  return out.buffer;
+}
+
 /** Wczytaj model z folderu danych (manifest + plik wag o nazwie z sumą kontrolną – cache przeglądarki). */
 export async function loadMiniGPT(base) {
   const manifest = await (await fetch(new URL("mini_gpt.json", base))).json();
-  const buffer = await (await fetch(new URL(manifest.file, base))).arrayBuffer();
+  const resp = await fetch(new URL(manifest.file, base));
+  if (!resp.ok) throw new Error(`Nie udało się wczytać wag modelu (${resp.status}).`);
+  let buffer;
+  if (manifest.encoding === "shuffle2+gzip") {
+    const packed = await new Response(resp.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+    buffer = unshuffle2(new Uint8Array(packed));
+  } else {
+    buffer = await resp.arrayBuffer();
+  }
   return new MiniGPT(manifest, decodeWeights(manifest, buffer));
 }

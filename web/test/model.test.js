@@ -3,15 +3,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { MiniGPT, decodeWeights, topK, adjustProbs, sinusoidalPositions } from "../model.js";
+import { gunzipSync } from "node:zlib";
+import { MiniGPT, decodeWeights, topK, adjustProbs, sinusoidalPositions, unshuffle2 } from "../model.js";
 import { naiveAttention, dropout, attentionWeights, headShares } from "../attention.js";
 import { DATA, lib, readJson } from "./helpers.js";
 
 const TOL = 2e-3;
 const L = lib();
 const manifest = readJson(path.join(DATA, "mini_gpt.json"));
-const buf = readFileSync(path.join(DATA, manifest.file));
-const model = new MiniGPT(manifest, decodeWeights(manifest, buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)));
+const file = readFileSync(path.join(DATA, manifest.file));
+// plik wag: bajty przetasowane i gzip (scripts/export_site_data.py pack) – jak loadMiniGPT w przeglądarce
+const raw = manifest.encoding === "shuffle2+gzip" ? unshuffle2(new Uint8Array(gunzipSync(file)))
+  : file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+const model = new MiniGPT(manifest, decodeWeights(manifest, raw));
 
 function sameTop(got, want, what) {
   // Kolejność może się różnić tylko między tokenami, których prawdopodobieństwa dzieli mniej niż TOL.
@@ -100,4 +104,11 @@ test(`rozdział 10: ${L.head_switch.length} zdań – udziały głów i następn
     for (let i = 0; i < p.length; i++) tv += Math.abs(p[i] - q[i]);
     assert.ok(Math.abs(tv / 2 - c.tv) <= TOL, `odległość rozkładów ${tv / 2} vs ${c.tv}`);
   }
+});
+
+test("plik wag: tasowanie bajtów odwracalne, rozmiar po kompresji ≤ 8 MB", () => {
+  const bytes = Uint8Array.from({ length: 10 }, (_, i) => i * 7);
+  const shuffled = Uint8Array.from([...bytes.filter((_, i) => i % 2 === 0), ...bytes.filter((_, i) => i % 2 === 1)]);
+  assert.deepEqual(new Uint8Array(unshuffle2(shuffled)), bytes);
+  assert.ok(file.length <= 8_000_000, `plik wag ${file.length} B`);
 });
