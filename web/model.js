@@ -59,16 +59,30 @@ function layerNorm(x, T, d, scale, shift) {
   return out;
 }
 
-/** y = x Wᵀ + b dla x (T×din), W (dout×din) wierszami. */
+/**
+ * y = x Wᵀ + b dla x (T×din), W (dout×din) wierszami. Cztery wiersze W naraz (ten sam odczyt x
+ * dla czterech sum): ok. 2× szybciej w V8, a każda suma dodaje składniki w tej samej kolejności
+ * co prosta pętla, więc wynik jest identyczny.
+ */
 function linear(x, T, din, W, b, dout) {
   const y = new Float32Array(T * dout);
+  const o4 = dout - (dout % 4);
   for (let t = 0; t < T; t++) {
-    const xo = t * din;
-    for (let o = 0; o < dout; o++) {
+    const xo = t * din, yo = t * dout;
+    for (let o = 0; o < o4; o += 4) {
+      const w0 = o * din, w1 = w0 + din, w2 = w1 + din, w3 = w2 + din;
+      let s0 = b ? b[o] : 0, s1 = b ? b[o + 1] : 0, s2 = b ? b[o + 2] : 0, s3 = b ? b[o + 3] : 0;
+      for (let i = 0; i < din; i++) {
+        const xi = x[xo + i];
+        s0 += xi * W[w0 + i]; s1 += xi * W[w1 + i]; s2 += xi * W[w2 + i]; s3 += xi * W[w3 + i];
+      }
+      y[yo + o] = s0; y[yo + o + 1] = s1; y[yo + o + 2] = s2; y[yo + o + 3] = s3;
+    }
+    for (let o = o4; o < dout; o++) {
       const wo = o * din;
       let s = b ? b[o] : 0;
       for (let i = 0; i < din; i++) s += x[xo + i] * W[wo + i];
-      y[t * dout + o] = s;
+      y[yo + o] = s;
     }
   }
   return y;
@@ -126,17 +140,19 @@ export class MiniGPT {
    * `upTo` – ostatnia liczona warstwa (od 0): dalszych bloków i logitów wtedy nie liczymy
    * (`logits` = null), co wystarcza panelowi głów. `zeroHead` = {layer, head} zeruje wyjście
    * jednej głowy przed projekcją wyjściową (jak haczyk na out_proj w llmkurs.model.head_stats).
+   * `from` = {layer, x} – zacznij od wejścia warstwy `layer` (wcześniejszych warstw nie liczymy).
    */
-  forward(ids, { allLogits = false, keepHidden = false, upTo = null, zeroHead = null } = {}) {
+  forward(ids, { allLogits = false, keepHidden = false, upTo = null, zeroHead = null, from = null } = {}) {
     const { emb_dim: d, n_heads: H, n_layers: L, context_length: C } = this.cfg;
     if (!ids.length) throw new Error("Pusty tekst: wpisz choć jedno słowo.");
     if (ids.length > C) throw new Error(`Model widzi najwyżej ${C} tokenów.`);
     const last = upTo === null ? L - 1 : Math.min(L - 1, Math.max(0, upTo));
     const T = ids.length, hd = d / H, inv = 1 / Math.sqrt(hd);
-    let x = this.embed(ids).x;
+    // `from` = {layer, x}: zacznij od wejścia warstwy `layer` (np. `hidden` z poprzedniego przebiegu)
+    let x = from ? from.x.slice() : this.embed(ids).x;
     const attention = [], hidden = [];
     const ctx = new Float32Array(T * d);
-    for (let l = 0; l <= last; l++) {
+    for (let l = from ? from.layer : 0; l <= last; l++) {
       const b = `trf_blocks.${l}.`;
       if (keepHidden) hidden.push(x.slice());
       const xn = layerNorm(x, T, d, this.p(b + "norm1.scale"), this.p(b + "norm1.shift"));

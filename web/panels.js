@@ -189,7 +189,7 @@ const PANELS = {
     const layer = layerSelect(v.controls.layer, m);
     const head = fillSelect(v.controls.head, m.cfg.n_heads);
     const off = v.off !== false;
-    const base = m.forward(ids);
+    const base = m.forward(ids, { keepHidden: true });
     const shares = base.attention[layer].map((rows) => headShares(rows));
     const result = { ids, layer, head, shares, top: topK(adjustProbs(base.logits, 1, null), 10).map(([i, p]) => [i, round(p, 8)]) };
     const labels = ids.map((i) => tok.piece(i));
@@ -208,7 +208,8 @@ const PANELS = {
     const map = heatmapSvg(matrix(base.attention[layer][head], w.start, ids.length), w.labels, w.labels, { title: `Warstwa ${layer + 1}, głowa ${head + 1}`, vmin: 0, vmax: 1 });
     let after = "";
     if (off) {
-      const zero = m.forward(ids, { zeroHead: { layer, head } });
+      // warstwy przed wyłączoną głową są takie same: liczymy od jej wejścia
+      const zero = m.forward(ids, { zeroHead: { layer, head }, from: { layer, x: base.hidden[layer] } });
       const p = adjustProbs(base.logits, 1, null), q = adjustProbs(zero.logits, 1, null);
       let tv = 0;
       for (let i = 0; i < p.length; i++) tv += Math.abs(p[i] - q[i]);

@@ -98,6 +98,10 @@ test(`rozdział 10: ${L.head_switch.length} zdań – udziały głów i następn
       want.forEach((x, k) => assert.ok(Math.abs(got[k] - x) <= TOL, `głowa ${h}, udział ${k}: ${got[k]} vs ${x}`));
     });
     const off = model.forward(c.ids, { zeroHead: { layer: c.layer, head: c.head } });
+    // start od wejścia warstwy (jak panel rozdziału 10) daje te same logity co cały przebieg
+    const hidden = model.forward(c.ids, { keepHidden: true }).hidden;
+    const fromLayer = model.forward(c.ids, { zeroHead: { layer: c.layer, head: c.head }, from: { layer: c.layer, x: hidden[c.layer] } });
+    assert.deepEqual(Array.from(fromLayer.logits), Array.from(off.logits));
     const p = adjustProbs(base.logits, 1, null), q = adjustProbs(off.logits, 1, null);
     sameTop(topK(q, 10), c.top_off, `bez głowy ${c.head} warstwy ${c.layer}: ${c.text.slice(0, 30)}`);
     let tv = 0;
