@@ -6,7 +6,7 @@ ale uczy się na tym samym korpusie i tym samym tokenizatorze. Zapisuje
 ``lib/llmkurs/resources/mini_gpt/dropout_comparison.json``: stratę treningową i odłożoną w kolejnych
 krokach dla obu wariantów oraz odciski palców wejść (``--check`` je porównuje)::
 
-    .venv/bin/python scripts/dropout_comparison.py          # ok. 10 minut na 2 rdzeniach
+    .venv/bin/python scripts/dropout_comparison.py          # kilka minut na 2 rdzeniach
     .venv/bin/python scripts/dropout_comparison.py --check
 """
 
@@ -26,8 +26,8 @@ from llmkurs.tokenizer import polish_tokenizer  # noqa: E402
 OUT = MINI_GPT_DIR / "dropout_comparison.json"
 
 #: Mniejszy przepis porównania (te same pola co ``train_mini_gpt.RECIPE``).
-COMPARISON = {**t.RECIPE, "emb_dim": 128, "n_heads": 4, "n_layers": 2, "steps": 900, "eval_every": 100,
-              "warmup": 50, "lr": 3e-3}
+COMPARISON = {**t.RECIPE, "emb_dim": 128, "n_heads": 4, "n_layers": 2, "steps": 400, "eval_every": 50,
+              "warmup": 30, "lr": 3e-3}
 RATES = (0.0, 0.2)
 
 

@@ -62,13 +62,13 @@ RECIPE = {
     "drop_rate": 0.2,
     "qkv_bias": False,
     "tie_weights": True,
-    "steps": 1800,
+    "steps": 800,
     "batch_size": 32,
     "lr": 2e-3,
     "min_lr_ratio": 0.1,
-    "warmup": 100,
+    "warmup": 40,
     "weight_decay": 0.1,
-    "eval_every": 150,
+    "eval_every": 100,
 }
 
 CONFIG_KEYS = ("context_length", "emb_dim", "n_heads", "n_layers", "drop_rate", "qkv_bias", "tie_weights")
