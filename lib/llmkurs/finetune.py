@@ -47,23 +47,11 @@ def default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _loss(model, ids: torch.Tensor, context_length: int, device) -> float:
-    """Średnia strata (nat na token) na ``ids`` w kolejnych, nienachodzących oknach."""
-    total, count = 0.0, 0
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            for start in range(0, ids.numel() - 1, context_length):
-                chunk = ids[start:start + context_length + 1].to(device)
-                if chunk.numel() < 2:
-                    break
-                logits = model(chunk[:-1].unsqueeze(0))[0]
-                total += F.cross_entropy(logits, chunk[1:], reduction="sum").item()
-                count += chunk.numel() - 1
-    finally:
-        model.train(was_training)
-    return total / count
+def _loss(model, ids: torch.Tensor, context_length: int, device) -> float:  # noqa: ARG001 – urządzenie bierze text_loss z modelu
+    """Średnia strata (nat na token) na ``ids`` w kolejnych, nienachodzących oknach (:func:`llmkurs.model.text_loss`)."""
+    from llmkurs.model import text_loss
+
+    return text_loss(model, ids, context_length)
 
 
 def continue_training(model, tokenizer, text: str, steps: int = 200, *, batch_size: int = 16,

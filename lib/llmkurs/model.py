@@ -421,13 +421,14 @@ def text_loss(model: nn.Module, ids, context_length: int | None = None) -> float
     ids = torch.as_tensor(ids, dtype=torch.long).reshape(-1)
     require(ids.numel() >= 2, "Do policzenia straty potrzeba co najmniej dwóch tokenów.")
     context_length = context_length or model.cfg.context_length
+    device = next(model.parameters()).device  # tokeny tam, gdzie model (CPU albo karta graficzna)
     was_training = model.training
     model.eval()
     total, count = 0.0, 0
     try:
         with torch.no_grad():
             for start in range(0, ids.numel() - 1, context_length):
-                chunk = ids[start:start + context_length + 1]
+                chunk = ids[start:start + context_length + 1].to(device)
                 if chunk.numel() < 2:
                     break
                 logits = model(chunk[:-1].unsqueeze(0))[0]
