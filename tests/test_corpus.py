@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import http.server
 import socket
-import threading
 import unicodedata
 
 import pytest
+from httpbooks import book_handler, serve
 
 from llmkurs import corpus
 from llmkurs.errors import KursError
@@ -67,37 +66,14 @@ def test_bad_split_is_a_polish_error():
         corpus.load_corpus("test")
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    body = "Pierwszy wiersz próbnej książki.\r\nDrugi wiersz z literą ż.\r\n".encode("utf-8")
-    hits = 0
-
-    def do_GET(self):  # noqa: N802
-        type(self).hits += 1
-        if self.path == "/ksiazki/maly.txt":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(self.body)
-        elif self.path == "/ksiazki/duzy.txt":
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b"a" * 5000)
-        else:
-            self.send_response(404)
-            self.end_headers()
-
-    def log_message(self, *args):
-        pass
+_BODY = "Pierwszy wiersz próbnej książki.\r\nDrugi wiersz z literą ż.\r\n".encode("utf-8")
+_Handler = book_handler({"/ksiazki/maly.txt": _BODY, "/ksiazki/duzy.txt": b"a" * 5000})
 
 
 @pytest.fixture()
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/ksiazki/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(_Handler) as url:
+        yield url
 
 
 def test_download_book_caches_and_normalises(server, tmp_path):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import copy
-import http.server
 import socket
 import sys
-import threading
 
 import pytest
 import torch
+from httpbooks import book_handler, serve
 
 from llmkurs import finetune
 from llmkurs.errors import KursError
@@ -24,32 +23,13 @@ BOOK = "\n\n".join(
 )
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    hits = 0
-
-    def do_GET(self):  # noqa: N802
-        type(self).hits += 1
-        if self.path == "/ksiazki/mala-ksiazka.txt":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(BOOK.replace("\n", "\r\n").encode("utf-8"))
-        else:
-            self.send_response(404)
-            self.end_headers()
-
-    def log_message(self, *args):
-        pass
+_Handler = book_handler({"/ksiazki/mala-ksiazka.txt": BOOK.replace("\n", "\r\n").encode("utf-8")})
 
 
 @pytest.fixture()
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/ksiazki/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(_Handler) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
