@@ -53,6 +53,7 @@ lint: $(VENV)/.installed hunspell
 	$(BIN)/ruff check lib tests bench scripts chapters
 	$(PY) scripts/corpus_stats.py
 	$(PY) scripts/train_mini_gpt.py --check
+	$(PY) scripts/dropout_comparison.py --check
 	$(PY) scripts/first_cell.py --check
 	$(PY) scripts/publish.py --check
 	$(PY) scripts/link_glossary.py --check
