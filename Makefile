@@ -54,6 +54,7 @@ lint: $(VENV)/.installed hunspell
 	$(PY) scripts/corpus_stats.py
 	$(PY) scripts/train_mini_gpt.py --check
 	$(PY) scripts/dropout_comparison.py --check
+	$(PY) scripts/recipe_search.py --check
 	$(PY) scripts/first_cell.py --check
 	$(PY) scripts/publish.py --check
 	$(PY) scripts/link_glossary.py --check

@@ -25,9 +25,11 @@ from llmkurs.tokenizer import polish_tokenizer  # noqa: E402
 
 OUT = MINI_GPT_DIR / "dropout_comparison.json"
 
-#: Mniejszy przepis porównania (te same pola co ``train_mini_gpt.RECIPE``).
-COMPARISON = {**t.RECIPE, "emb_dim": 128, "n_heads": 4, "n_layers": 2, "steps": 400, "eval_every": 50,
-              "warmup": 30, "lr": 3e-3}
+#: Mniejszy przepis porównania (te same pola co ``train_mini_gpt.RECIPE``, ale własne wartości:
+#: zmiana przepisu małego GPT nie unieważnia porównania).
+COMPARISON = {"context_length": 128, "emb_dim": 128, "n_heads": 4, "n_layers": 2, "drop_rate": 0.2,
+              "qkv_bias": False, "tie_weights": True, "steps": 400, "batch_size": 32, "lr": 3e-3,
+              "min_lr_ratio": 0.1, "warmup": 30, "weight_decay": 0.1, "eval_every": 50}
 RATES = (0.0, 0.2)
 
 
