@@ -175,10 +175,13 @@ def test_out_of_range_ids_name_the_limit(bad):
         layer(bad)
 
 
-def test_too_long_sequence_names_context_length():
-    layer = InputEmbedding(10, 4, 5)
-    with pytest.raises(KursError, match="5 pozycji"):
-        layer(torch.zeros(1, 6, dtype=torch.long))
+@pytest.mark.parametrize("context, seq, words", [(5, 6, "Sekwencja ma 6 tokenów, a warstwa zna tylko 5 pozycji"),
+                                                  (32, 33, "Sekwencja ma 33 tokeny, a warstwa zna tylko 32 pozycje"),
+                                                  (1, 2, "Sekwencja ma 2 tokeny, a warstwa zna tylko 1 pozycję")])
+def test_too_long_sequence_names_context_length(context, seq, words):
+    layer = InputEmbedding(10, 4, context)
+    with pytest.raises(KursError, match=words):
+        layer(torch.zeros(1, seq, dtype=torch.long))
 
 
 @pytest.mark.parametrize("bad", [torch.tensor([[1.0, 2.0]]), torch.tensor([[True, False]]), [1, 2]])

@@ -706,3 +706,33 @@ def test_tied_weights_share_the_token_table():
     model = small_model(0, cfg)
     assert model.out_head.weight is model.tok_emb.weight
     assert count_parameters(model) == parameter_formula(cfg, tied=True)["razem"]
+
+
+def test_fused_kernels_of_the_training_script_match_the_course_classes():
+    # scripts/train_mini_gpt.py trenuje z F.layer_norm i F.gelu w miejsce klas kursu: ten sam wzór,
+    # różnica tylko na poziomie zaokrągleń float32; po wyjściu z bloku klasy wracają.
+    import importlib.util
+    from pathlib import Path
+
+    from llmkurs.model import GELU, LayerNorm
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "train_mini_gpt.py"
+    spec = importlib.util.spec_from_file_location("train_mini_gpt_for_test", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    torch.manual_seed(0)
+    x = torch.randn(3, 7, 16) * 3 + 1
+    norm, gelu = LayerNorm(16), GELU()
+    with torch.no_grad():
+        norm.scale.uniform_(0.5, 1.5)
+        norm.shift.uniform_(-0.5, 0.5)
+    plain_norm, plain_gelu = norm(x), gelu(x)
+    with script.fused_kernels():
+        fused_norm, fused_gelu = norm(x), gelu(x)
+    torch.testing.assert_close(fused_norm, plain_norm, rtol=0, atol=1e-5)
+    torch.testing.assert_close(fused_gelu, plain_gelu, rtol=0, atol=1e-5)
+    # niezależne odniesienie: wzory z definicji
+    mean, var = x.mean(-1, keepdim=True), x.var(-1, keepdim=True, unbiased=False)
+    torch.testing.assert_close(fused_norm, norm.scale * (x - mean) / torch.sqrt(var + 1e-5) + norm.shift, rtol=0, atol=1e-5)
+    torch.testing.assert_close(fused_gelu, 0.5 * x * (1 + torch.erf(x / math.sqrt(2))), rtol=0, atol=2e-3)
+    assert LayerNorm.forward is not None and norm(x).equal(plain_norm) and gelu(x).equal(plain_gelu)

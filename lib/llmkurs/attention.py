@@ -224,7 +224,7 @@ def softmax(x, dim: int = -1) -> torch.Tensor:
 def _check_matrix(x, what: str = "x") -> torch.Tensor:
     require_type(x, torch.Tensor, f"{what} musi być tensorem torch, np. torch.tensor([[0.1, 0.2], [0.3, 0.4]]).")
     require(x.dim() == 2,
-            f"Oczekuję macierzy (tokeny, wymiar), a dostałem tensor o kształcie {tuple(x.shape)}: "
+            f"Oczekuję macierzy (tokeny, wymiar), a przyszedł tensor o kształcie {tuple(x.shape)}: "
             "podaj jedno zdanie, np. x[0] dla batcha.")
     require(x.shape[0] >= 1, "Potrzebuję co najmniej jednego tokenu (wiersza macierzy).")
     return x if x.is_floating_point() else x.float()
@@ -269,16 +269,16 @@ def _check_input(x, d_in: int, *, batched: bool, context_length: int | None = No
     got = tuple(x.shape)
     if batched:
         if x.dim() == 2 and x.shape[-1] == d_in:
-            raise KursError(f"Oczekuję tensora {shape}, a dostałem {got}: dodaj wymiar batch, np. x.unsqueeze(0).")
+            raise KursError(f"Oczekuję tensora {shape}, a przyszedł {got}: dodaj wymiar batch, np. x.unsqueeze(0).")
         require(x.dim() == 3 and x.shape[-1] == d_in,
-                f"Oczekuję tensora {shape}, a dostałem {got}: ostatni wymiar musi być równy d_in={d_in}.")
+                f"Oczekuję tensora {shape}, a przyszedł {got}: ostatni wymiar musi być równy d_in={d_in}.")
     else:
         if x.dim() == 3 and x.shape[-1] == d_in:
-            raise KursError(f"Oczekuję tensora {shape}, a dostałem {got}: ta klasa bierze jedno zdanie bez wymiaru batch, np. x[0].")
+            raise KursError(f"Oczekuję tensora {shape}, a przyszedł {got}: ta klasa bierze jedno zdanie bez wymiaru batch, np. x[0].")
         require(x.dim() == 2 and x.shape[-1] == d_in,
-                f"Oczekuję tensora {shape}, a dostałem {got}: ostatni wymiar musi być równy d_in={d_in}.")
+                f"Oczekuję tensora {shape}, a przyszedł {got}: ostatni wymiar musi być równy d_in={d_in}.")
     num_tokens = x.shape[-2]
-    require(num_tokens >= 1, f"Oczekuję co najmniej jednego tokenu, a dostałem kształt {got}.")
+    require(num_tokens >= 1, f"Oczekuję co najmniej jednego tokenu, a przyszedł kształt {got}.")
     if context_length is not None:
         require(num_tokens <= context_length,
                 f"Wejście ma {num_tokens} tokenów, a context_length={context_length}: skróć tekst albo utwórz moduł z większym context_length.")

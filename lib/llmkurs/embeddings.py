@@ -29,6 +29,7 @@ import torch
 from torch import nn
 
 from llmkurs.errors import KursTypeError, require, require_type
+from llmkurs.polish import plural_pl
 
 __all__ = [
     "sinusoidal_positions",
@@ -49,7 +50,7 @@ POSITIONAL_KINDS = ("learned", "sinusoidal")
 def _require_positive_int(value, name: str, example: str) -> None:
     require_type(value, int, f"{name} musi być liczbą całkowitą, np. {example}.")
     require(not isinstance(value, bool), f"{name} musi być liczbą całkowitą, np. {example}.")
-    require(value > 0, f"{name} musi być dodatnie (dostałem {value}), np. {example}.")
+    require(value > 0, f"{name} musi być liczbą większą od zera (jest {value}), np. {example}.")
 
 
 # --------------------------------------------------------------------------- pozycje
@@ -68,7 +69,7 @@ def sinusoidal_positions(num_positions: int, dim: int) -> torch.Tensor:
     """
     _require_positive_int(num_positions, "Liczba pozycji", "num_positions=64")
     _require_positive_int(dim, "Wymiar", "dim=16")
-    require(dim % 2 == 0, f"Wymiar kodowania sinusoidalnego musi być parzysty (dostałem {dim}): każdy sinus ma parę w cosinusie, wybierz np. {dim + 1}.")
+    require(dim % 2 == 0, f"Wymiar kodowania sinusoidalnego musi być parzysty (jest {dim}): każdy sinus ma parę w cosinusie, wybierz np. {dim + 1}.")
     require(num_positions * dim <= 50_000_000, "Macierz pozycji byłaby za duża (ponad 50 mln liczb): zmniejsz liczbę pozycji albo wymiar.")
     positions = torch.arange(num_positions, dtype=torch.float64)[:, None]  # (P, 1)
     exponents = torch.arange(0, dim, 2, dtype=torch.float64) / dim  # 2i/dim, (dim/2,)
@@ -91,7 +92,7 @@ class InputEmbedding(nn.Module):
     ``nn.Embedding(vocab_size, dim)`` utworzone zaraz po tym samym ziarnie.
 
     ``forward(ids)`` przyjmuje ID o kształcie ``(batch, seq)`` i zwraca ``(batch, seq, dim)``.
-    Pojedyncza sekwencja ``(seq,)`` też jest przyjmowana: dostaje wymiar partii z przodu,
+    Pojedyncza sekwencja ``(seq,)`` też jest przyjmowana: dostaje wymiar paczki z przodu,
     więc wynik ma kształt ``(1, seq, dim)``.
     """
 
@@ -102,10 +103,10 @@ class InputEmbedding(nn.Module):
         _require_positive_int(dim, "Wymiar osadzeń (dim)", "dim=256")
         _require_positive_int(context_length, "Długość kontekstu (context_length)", "context_length=256")
         require_type(dropout, (int, float), "Dropout musi być liczbą z przedziału [0, 1), np. dropout=0.1.")
-        require(0.0 <= float(dropout) < 1.0, f"Dropout musi być z przedziału [0, 1) (dostałem {dropout}), np. dropout=0.1.")
+        require(0.0 <= float(dropout) < 1.0, f"Dropout musi być z przedziału [0, 1) (jest {dropout}), np. dropout=0.1.")
         require(positional in POSITIONAL_KINDS, f"Nieznany rodzaj pozycji {positional!r}: wybierz \"learned\" (uczone) albo \"sinusoidal\" (sinusoidalne).")
         if positional == "sinusoidal":
-            require(dim % 2 == 0, f"Pozycje sinusoidalne wymagają parzystego wymiaru (dostałem dim={dim}): wybierz np. dim={dim + 1}.")
+            require(dim % 2 == 0, f"Pozycje sinusoidalne wymagają parzystego wymiaru (jest dim={dim}): wybierz np. dim={dim + 1}.")
         self.vocab_size = vocab_size
         self.dim = dim
         self.context_length = context_length
@@ -122,7 +123,7 @@ class InputEmbedding(nn.Module):
 
     def position_vectors(self, seq_len: int) -> torch.Tensor:
         """Wektory pozycji ``0 … seq_len-1`` o kształcie ``(seq_len, dim)``."""
-        require(0 < seq_len <= self.context_length, f"Sekwencja ma {seq_len} tokenów, a warstwa zna tylko {self.context_length} pozycji (context_length): skróć tekst albo zwiększ context_length.")
+        require(0 < seq_len <= self.context_length, f"Sekwencja ma {plural_pl(seq_len, 'token', 'tokeny', 'tokenów')}, a warstwa zna tylko {plural_pl(self.context_length, 'pozycję', 'pozycje', 'pozycji')} (context_length): skróć tekst albo zwiększ context_length.")
         if self.positional == "learned":
             return self.pos_emb(torch.arange(seq_len, device=self.pos_emb.weight.device))
         return self.pos_emb[:seq_len]
@@ -131,18 +132,18 @@ class InputEmbedding(nn.Module):
         if not isinstance(ids, torch.Tensor):
             raise KursTypeError("Podaj ID tokenów jako tensor liczb całkowitych, np. torch.tensor([[3, 7, 1]]).")
         if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
-            raise KursTypeError(f"ID tokenów muszą być liczbami całkowitymi (dostałem tensor typu {ids.dtype}): użyj .long().")
+            raise KursTypeError(f"ID tokenów muszą być liczbami całkowitymi (przyszedł tensor typu {ids.dtype}): użyj .long().")
         if ids.dim() == 1:
             ids = ids.unsqueeze(0)
-        require(ids.dim() == 2, f"Podaj ID o kształcie (partia, długość) albo (długość,), a nie {tuple(ids.shape)}.")
+        require(ids.dim() == 2, f"Podaj ID o kształcie (paczka, długość) albo (długość,), a nie {tuple(ids.shape)}.")
         seq_len = ids.shape[1]
         require(seq_len > 0, "Sekwencja jest pusta: podaj co najmniej jeden token.")
-        require(seq_len <= self.context_length, f"Sekwencja ma {seq_len} tokenów, a warstwa zna tylko {self.context_length} pozycji (context_length): skróć tekst albo zwiększ context_length.")
+        require(seq_len <= self.context_length, f"Sekwencja ma {plural_pl(seq_len, 'token', 'tokeny', 'tokenów')}, a warstwa zna tylko {plural_pl(self.context_length, 'pozycję', 'pozycje', 'pozycji')} (context_length): skróć tekst albo zwiększ context_length.")
         if ids.numel() > 0:
             lo, hi = int(ids.min()), int(ids.max())
-            require(lo >= 0 and hi < self.vocab_size, f"ID tokenów muszą być z przedziału 0…{self.vocab_size - 1} (vocab_size={self.vocab_size}), a dostałem {lo if lo < 0 else hi}.")
+            require(lo >= 0 and hi < self.vocab_size, f"ID tokenów muszą być z przedziału 0…{self.vocab_size - 1} (vocab_size={self.vocab_size}), a wśród nich jest {lo if lo < 0 else hi}.")
         tok = self.tok_emb(ids.long())  # (B, T, dim)
-        pos = self.position_vectors(seq_len)  # (T, dim), nadawane na partię
+        pos = self.position_vectors(seq_len)  # (T, dim), nadawane na paczkę
         return self.drop(tok + pos)
 
 
@@ -277,7 +278,7 @@ def train_embeddings(ids, vocab_size: int, dim: int = 32, *, window: int = 2, ne
     _require_positive_int(vocab_size, "Rozmiar słownika", "vocab_size=4096")
     _require_positive_int(dim, "Wymiar", "dim=32")
     _require_positive_int(epochs, "Liczba epok", "epochs=5")
-    _require_positive_int(batch_size, "Rozmiar partii", "batch_size=1024")
+    _require_positive_int(batch_size, "Rozmiar paczki", "batch_size=1024")
     require(negatives >= 1, "Liczba próbek negatywnych musi być co najmniej 1, np. negatives=5.")
     require(ids.numel() > 2 * window, "Za mało tokenów do treningu: podaj dłuższy tekst.")
     require(int(ids.min()) >= 0 and int(ids.max()) < vocab_size, f"ID tokenów muszą być z przedziału 0…{vocab_size - 1}.")
@@ -371,7 +372,7 @@ def recovery_rate(dim: int, vocab_size: int = 1000, context_length: int = 64, nu
     _require_positive_int(num_samples, "Liczba prób", "num_samples=500")
     require(method in ("separate", "joint"), f"Nieznana metoda {method!r}: wybierz \"separate\" albo \"joint\".")
     require_type(noise, (int, float), "Szum (noise) musi być liczbą nieujemną, np. noise=0.5.")
-    require(noise >= 0, f"Szum (noise) musi być nieujemny (dostałem {noise}), np. noise=0.5.")
+    require(noise >= 0, f"Szum (noise) musi być nieujemny (jest {noise}), np. noise=0.5.")
     require(dim * (vocab_size + context_length) <= 60_000_000, "Za dużo liczb do wylosowania (wymiar × (słownik + kontekst) > 60 mln): zmniejsz wymiar albo słownik.")
     if method == "joint":
         require(num_samples * vocab_size * context_length <= 40_000_000, "Odczyt „joint” przeszukuje słownik × kontekst par dla każdej próby: zmniejsz num_samples, słownik albo kontekst.")
@@ -420,7 +421,7 @@ def rope_rotate(x: torch.Tensor, position, base: float = 10000.0) -> torch.Tenso
     """
     require_type(x, torch.Tensor, "Podaj wektor jako tensor.")
     dim = x.shape[-1]
-    require(dim % 2 == 0, f"RoPE obraca pary współrzędnych, więc wymiar musi być parzysty (dostałem {dim}).")
+    require(dim % 2 == 0, f"RoPE obraca pary współrzędnych, więc wymiar musi być parzysty (jest {dim}).")
     theta = base ** (-torch.arange(0, dim, 2, dtype=torch.float64) / dim)  # (dim/2,)
     pos = torch.as_tensor(position, dtype=torch.float64)
     angles = pos[..., None] * theta  # (..., dim/2)

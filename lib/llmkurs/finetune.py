@@ -25,6 +25,7 @@ import torch
 import torch.nn.functional as F
 
 from llmkurs.errors import KursError, require, require_type
+from llmkurs.polish import decimal_pl
 
 
 def split_text(text: str, heldout_share: float = 0.1) -> tuple[str, str]:
@@ -116,7 +117,7 @@ def continue_training(model, tokenizer, text: str, steps: int = 200, *, batch_si
             optimizer.step()
             done += 1
             if log is not None and (done % every == 0 or done == steps):
-                log(f"krok {done}/{steps}: strata treningowa {loss.item():.3f}")
+                log(f"krok {done}/{steps}: strata treningowa {decimal_pl(loss.item(), 3)}")
         after = _loss(model, heldout_ids, ctx, device)
     finally:
         model.to("cpu")
@@ -155,5 +156,5 @@ def colab_demo(model, tokenizer, slug: str = "pan-tadeusz", *, steps: int = 300,
     change = result["heldout_after"] - result["heldout_before"]
     return (f"Książka „{slug}”: {result['train_tokens']} tokenów treningowych, {result['heldout_tokens']} odłożonych; "
             f"{result['steps']} kroków na {result['device']} w {result['seconds']:.0f} s. Strata na odłożonej części książki: "
-            f"przed {result['heldout_before']:.3f}, po {result['heldout_after']:.3f} nat na token "
-            f"({'spadła' if change < 0 else 'nie spadła'} o {abs(change):.3f}).")
+            f"przed {decimal_pl(result['heldout_before'], 3)}, po {decimal_pl(result['heldout_after'], 3)} nat na token "
+            f"({'spadła' if change < 0 else 'nie spadła'} o {decimal_pl(abs(change), 3)}).")

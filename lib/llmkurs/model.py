@@ -38,6 +38,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from llmkurs.errors import KursError, KursTypeError, require, require_type
+from llmkurs.polish import decimal_pl
 
 # --------------------------------------------------------------------------- konfiguracja
 
@@ -580,7 +581,7 @@ def train_steps(model: GPTModel, train_ids, heldout_ids, *, steps: int, batch_si
             history["heldout_loss"].append(round(held, 4))
             if log is not None:
                 recent = history["train_loss"][-eval_every:]
-                log(f"krok {step + 1:5d}: strata treningowa {sum(recent) / len(recent):.3f}, odłożona {held:.3f}")
+                log(f"krok {step + 1:5d}: strata treningowa {decimal_pl(sum(recent) / len(recent), 3)}, odłożona {decimal_pl(held, 3)}")
     model.eval()
     return history
 

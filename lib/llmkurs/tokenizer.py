@@ -419,7 +419,7 @@ class BPETokenizer:
         specjalnych w ``text`` są granicami, nie biorą udziału w scaleniach. Gdy w tekście
         zabraknie par do scalenia, słownik wychodzi mniejszy niż ``vocab_size``.
         """
-        require_type(text, str, f"Tekst do treningu musi być napisem (str), a dostałem {type(text).__name__}.")
+        require_type(text, str, f"Tekst do treningu musi być napisem (str), a przyszedł obiekt typu {type(text).__name__}.")
         require(len(text) > 0, "Tekst do treningu jest pusty: podaj choć jedno zdanie.")
         if isinstance(special_tokens, str):
             special_tokens = (special_tokens,)
@@ -429,7 +429,7 @@ class BPETokenizer:
             require(len(tok) > 0, "Token specjalny nie może być pustym napisem.")
         require(len(set(special_tokens)) == len(special_tokens), "Tokeny specjalne powtarzają się: podaj każdy raz.")
         if isinstance(vocab_size, bool) or not isinstance(vocab_size, int):
-            raise KursTypeError(f"Rozmiar słownika (vocab_size) musi być liczbą całkowitą, a dostałem {vocab_size!r}.")
+            raise KursTypeError(f"Rozmiar słownika (vocab_size) musi być liczbą całkowitą, a podano {vocab_size!r}.")
         minimum = 256 + len(special_tokens)
         require(vocab_size >= minimum,
                 f"Rozmiar słownika {vocab_size} jest za mały: potrzeba co najmniej {minimum} "

@@ -6,18 +6,17 @@ mieszczą, mapy kolorów czytelne w skali szarości i dla daltonistów (``viridi
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from llmkurs import draw
+from llmkurs.draw import TOKEN_COLORS as TOKEN_COLORS  # te same kolory tokenów co w pasku HTML
+
 #: Domyślna mapa kolorów (czytelna w skali szarości i dla daltonistów).
 CMAP = "viridis"
 
-#: Paleta jasnych kolorów tła dla kolejnych tokenów (rozróżnialne także w skali szarości,
-#: bo różnią się jasnością; tekst zawsze czarny).
-TOKEN_COLORS = ("#fde68a", "#a7f3d0", "#bfdbfe", "#fbcfe8", "#ddd6fe", "#fed7aa", "#d9f99d", "#e5e7eb")
 
 
 def _to_numpy(matrix) -> np.ndarray:
@@ -102,22 +101,10 @@ def heatmap(
 def tokens_html(pieces: Sequence[str], ids: Sequence[int] | None = None, *, title: str | None = None) -> str:
     """HTML z tokenami na kolorowych tłach (kolejne tokeny – kolejne kolory, ID pod spodem).
 
-    Spacje na początku tokenu pokazujemy jako „·”, żeby było widać, gdzie są.
+    Spacje na początku tokenu pokazujemy jako „·”, żeby było widać, gdzie są. To ten sam pasek co
+    :func:`llmkurs.draw.tokens_html` (i ``tokensHtml`` w przeglądarce): jedna implementacja.
     """
-    parts = []
-    if title:
-        parts.append(f'<div style="font-weight:600;margin:4px 0">{html.escape(title)}</div>')
-    parts.append('<div style="line-height:2.4;font-family:monospace;font-size:14px">')
-    for k, piece in enumerate(pieces):
-        color = TOKEN_COLORS[k % len(TOKEN_COLORS)]
-        shown = html.escape(piece.replace(" ", "·").replace("\n", "↵"))
-        sub = f'<sub style="color:#374151;font-size:10px">{ids[k]}</sub>' if ids is not None else ""
-        parts.append(
-            f'<span style="display:inline-block;background:{color};color:#111827;padding:2px 3px;margin:1px;border-radius:3px;'
-            f'white-space:pre">{shown}{sub}</span>'
-        )
-    parts.append("</div>")
-    return "".join(parts)
+    return draw.tokens_html(pieces, ids, title=title or "")
 
 
 def vectors_2d(vectors, labels: Sequence[str], *, ax=None, title: str | None = None, arrows: bool = True):

@@ -17,6 +17,7 @@ import torch
 
 from llmkurs.embeddings import nearest_neighbors, token_label
 from llmkurs.exercises.common import Feedback, feedback, not_done
+from llmkurs.polish import decimal_pl
 
 #: Zabawkowe wektory 2-D z rozdziału (pierwszy z notatek: „kot” → [1.2, 5.3]).
 TOY_VECTORS = {"kot": (1.2, 5.3), "pies": (2.0, 4.4), "samochód": (4.9, -0.8), "rower": (4.2, 0.3)}
@@ -71,9 +72,9 @@ def check_2(podobienstwo) -> Feedback:
     dot = a1 * b1 + a2 * b2
     ref = dot / (math.hypot(a1, a2) * math.hypot(b1, b2))
     if abs(value - ref) < 1e-3:
-        return Feedback(True, f"cos = {ref:.4f}: wektory są prawie prostopadłe, więc „kot” i „samochód” są mało podobne.")
+        return Feedback(True, f"cos = {decimal_pl(ref, 4)}: wektory są prawie prostopadłe, więc „kot” i „samochód” są mało podobne.")
     if abs(value - dot) < 1e-3:
-        return Feedback(False, f"{dot:.2f} to sam iloczyn skalarny; podziel go przez iloczyn długości wektorów.")
+        return Feedback(False, f"{decimal_pl(dot, 2)} to sam iloczyn skalarny; podziel go przez iloczyn długości wektorów.")
     return Feedback(False, "cos(a, b) = (a₁b₁ + a₂b₂) / (|a|·|b|), gdzie |a| = √(a₁² + a₂²).")
 
 
@@ -110,7 +111,7 @@ def check_3(odpowiedz, weights, tokenizer, candidates=None, word: str = " pies")
     ref, sims = nearest_neighbors(weights, int(query), k=2, candidates=candidates)
     names = [token_label(tokenizer, i) for i in ref]
     if ids == ref or ids == ref[::-1]:
-        return Feedback(True, f"najbliżej „{token_label(tokenizer, query)}” leżą {names[0]} ({sims[0]:.3f}) i {names[1]} ({sims[1]:.3f}).")
+        return Feedback(True, f"najbliżej „{token_label(tokenizer, query)}” leżą {names[0]} ({decimal_pl(sims[0], 3)}) i {names[1]} ({decimal_pl(sims[1], 3)}).")
     if int(query) in ids:
         return Feedback(False, "token jest zawsze najbliżej samego siebie (cos = 1) – pomiń go.")
     return Feedback(False, "użyj nearest_neighbors(E, id, k=2, candidates=czeste) albo posortuj cosine_similarities(E, id) malejąco (bez samego tokenu).")
@@ -190,6 +191,6 @@ def check_6(tabela) -> Feedback:
         return Feedback(False, "wektor zerowy nie ma kierunku (kosinus nie jest określony): wybierz niezerowy.")
     cos = (kot[0] * pies[0] + kot[1] * pies[1]) / (math.hypot(*kot) * norm)
     if abs(cos) < 1e-3:
-        return Feedback(True, f"cos(kot, pies) = {cos:.4f}: strzałki tworzą kąt prosty, np. [5.3, −1.2] albo [−5.3, 1.2]. "
+        return Feedback(True, f"cos(kot, pies) = {decimal_pl(cos, 4)}: strzałki tworzą kąt prosty, np. [5.3, −1.2] albo [−5.3, 1.2]. "
                               "Przywróć potem [2.0, 4.4] i uruchom komórki ponownie.")
-    return Feedback(False, f"cos(kot, pies) = {cos:.3f}, a ma być 0: iloczyn skalarny 1,2·x + 5,3·y musi się zerować (np. zamień współrzędne i jedną zaneguj).")
+    return Feedback(False, f"cos(kot, pies) = {decimal_pl(cos, 3)}, a ma być 0: iloczyn skalarny 1,2·x + 5,3·y musi się zerować (np. zamień współrzędne i jedną zaneguj).")

@@ -15,6 +15,7 @@ import math
 
 from llmkurs.embeddings import recovery_rate
 from llmkurs.exercises.common import Feedback, not_done
+from llmkurs.polish import decimal_pl
 
 
 def _number(value):
@@ -33,7 +34,7 @@ def check_1(wartosc) -> Feedback:
         return Feedback(False, "podaj jedną liczbę.")
     ref = math.cos(2 / 10000 ** (2 / 8))  # cos(0,2)
     if abs(value - ref) < 1e-4:
-        return Feedback(True, f"PE[2, 3] = cos(2 / 10000^(2/8)) = cos(2/10) = {ref:.6f}.")
+        return Feedback(True, f"PE[2, 3] = cos(2 / 10000^(2/8)) = cos(2/10) = {decimal_pl(ref, 6)}.")
     if abs(value - math.sin(0.2)) < 1e-4:
         return Feedback(False, "współrzędna 3 jest nieparzysta, więc bierzemy cosinus, nie sinus.")
     if abs(value - math.cos(2 / 10000 ** (3 / 8))) < 1e-4:
@@ -67,7 +68,7 @@ def check_3(prognoza, dim: int = 16) -> Feedback:
         return Feedback(False, "podaj ułamek od 0 do 1, np. 0.5 dla połowy.")
     measured = recovery_rate(dim)["token"]
     close = abs(value - measured) <= 0.15
-    msg = f"zmierzony ułamek dla d = {dim}: {measured:.2f}, prognoza: {value:.2f}."
+    msg = f"zmierzony ułamek dla d = {dim}: {decimal_pl(measured, 2)}, prognoza: {decimal_pl(value, 2)}."
     if close:
         return Feedback(True, msg + " Trafna prognoza (±0,15).")
     hint = (f" Wynik jest za mały – {dim} wymiarów to już sporo miejsca." if value < measured
@@ -84,7 +85,7 @@ def check_4(iloczyn, dim: int = 16, distance: int = 3) -> Feedback:
         return Feedback(False, "podaj jedną liczbę.")
     ref = sum(math.cos(distance / 10000 ** (2 * i / dim)) for i in range(dim // 2))
     if abs(value - ref) < 1e-3:
-        return Feedback(True, f"Σᵢ cos({distance}·ωᵢ) = {ref:.4f} – sin a·sin b + cos a·cos b = cos(a − b), więc p znika.")
+        return Feedback(True, f"Σᵢ cos({distance}·ωᵢ) = {decimal_pl(ref, 4)} – sin a·sin b + cos a·cos b = cos(a − b), więc p znika.")
     return Feedback(False, f"policz (PE[p] * PE[p + {distance}]).sum() dla kilku p, albo wzorem Σᵢ cos({distance} / 10000^(2i/{dim})).")
 
 
@@ -103,7 +104,7 @@ def check_5(prognoza, dim: int = 32, vocab_size: int = 10000) -> Feedback:
     before = recovery_rate(dim, vocab_size=1000, context_length=64, num_samples=500, seed=0)["token"]
     after = recovery_rate(dim, vocab_size=vocab_size, context_length=64, num_samples=500, seed=0)["token"]
     truth = "wzrośnie" if after > before + 0.01 else "spadnie" if after < before - 0.01 else "bez zmian"
-    msg = f"przy d = {dim}: słownik 1000 → {before:.3f}, słownik {vocab_size} → {after:.3f}, czyli {truth}."
+    msg = f"przy d = {dim}: słownik 1000 → {decimal_pl(before, 3)}, słownik {vocab_size} → {decimal_pl(after, 3)}, czyli {truth}."
     if prognoza.strip().lower() == truth:
         return Feedback(True, msg + " Więcej wektorów tokenów w tej samej przestrzeni to więcej kandydatów, z którymi suma może się pomylić.")
     return Feedback(False, msg + " Pomyśl: ilu kandydatów ma odczyt „najbliższy wektor tokenu”, gdy słownik rośnie?")
@@ -122,7 +123,7 @@ def check_6(kat, k: int = 3, pair: int = 0, dim: int = 8) -> Feedback:
     omega = 1 / 10000 ** (2 * pair / dim)
     ref = k * omega
     if abs(value - ref) < 1e-3:
-        return Feedback(True, f"kąt = k·ω_{pair} = {k}·{omega:g} = {ref:.4f} rad – niezależnie od p, od którego zaczynamy.")
+        return Feedback(True, f"kąt = k·ω_{pair} = {k}·{omega:g} = {decimal_pl(ref, 4)} rad – niezależnie od p, od którego zaczynamy.")
     if abs(value - math.degrees(ref)) < 1e-2:
         return Feedback(False, "to kąt w stopniach; podaj go w radianach (k·ω).")
     if abs(value - omega) < 1e-3:

@@ -14,6 +14,7 @@ import torch
 from llmkurs.attention import example_inputs
 from llmkurs.exercises.ch04 import _softmax_ref, _tensor
 from llmkurs.exercises.common import Feedback, not_done
+from llmkurs.polish import decimal_pl
 
 
 def book_matrices(seed: int = 123, d_out: int = 2) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -146,7 +147,7 @@ def check_5(prognoza, scale: float = 10.0) -> Feedback:
     w = verb_weights(scale)[0]
     total = float(w[1] + w[4])
     truth = total > 0.99
-    msg = f"przy sile {scale:g} łączna waga „Kot” na „śpi” i „biegnie” to {total:.4f}."
+    msg = f"przy sile {scale:g} łączna waga „Kot” na „śpi” i „biegnie” to {decimal_pl(total, 4)}."
     if prognoza == truth:
         return Feedback(True, msg + " Większe zapytanie to większa różnica wyników, a softmax zamienia ją w coraz ostrzejszy wybór.")
     return Feedback(False, msg + " Wynik różni się od prognozy: różnica wyników czasownik – reszta to siła/√3, a softmax rośnie z nią wykładniczo.")

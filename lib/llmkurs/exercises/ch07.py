@@ -10,6 +10,7 @@ import torch
 import torch.nn as nn
 
 from llmkurs.exercises.common import Feedback, not_done
+from llmkurs.polish import decimal_pl
 
 
 def check_1(wartosc) -> Feedback:
@@ -85,7 +86,7 @@ def check_3(funkcja) -> Feedback:
     if abs(zero_frac - (1 - p)) < 0.02:
         return Feedback(False, "zerujesz z prawdopodobieństwem 1 − p; p to szansa na wyzerowanie, nie na przeżycie.")
     if abs(zero_frac - p) > 0.02:
-        return Feedback(False, f"odsetek zer to {zero_frac:.3f}, a powinien być bliski p = {p}.")
+        return Feedback(False, f"odsetek zer to {decimal_pl(zero_frac, 3)}, a powinien być bliski p = {p}.")
     if survivors.numel() and torch.allclose(survivors, torch.ones_like(survivors)):
         return Feedback(False, "zera są, ale ocaleni zostali równi 1: podziel ich przez (1 − p).")
     if survivors.numel() and torch.allclose(survivors, torch.full_like(survivors, 1 - p)):
@@ -100,7 +101,7 @@ def check_3(funkcja) -> Feedback:
     pairs = ((y[0::2] == 0) & (y[1::2] == 0)).float().mean()
     if abs(float(halves[0]) - float(halves[1])) > 0.02 or abs(float(pairs) - p * p) > 0.02:
         return Feedback(False, "zera nie są rozłożone niezależnie (np. całe fragmenty albo pary naraz): każdy element losuj osobno.")
-    return Feedback(True, f"około {zero_frac:.1%} zer, ocalałe równe 1,25; średnia {float(y.mean()):.3f} ≈ 1.")
+    return Feedback(True, f"około {decimal_pl(100 * (zero_frac), 1)} % zer, ocalałe równe 1,25; średnia {decimal_pl(float(y.mean()), 3)} ≈ 1.")
 
 
 
@@ -132,7 +133,7 @@ def check_5(prawdopodobienstwo, p: float = 0.3, widoczne: int = 3) -> Feedback:
         return Feedback(False, "podaj jedną liczbę od 0 do 1.")
     ref = p ** widoczne
     if abs(value - ref) < 1e-4:
-        return Feedback(True, f"p^{widoczne} = {ref:.4f}: każda z {widoczne} wag znika niezależnie. Taki wiersz daje wektor kontekstu zero – token w tym kroku „nic nie widzi”.")
+        return Feedback(True, f"p^{widoczne} = {decimal_pl(ref, 4)}: każda z {widoczne} wag znika niezależnie. Taki wiersz daje wektor kontekstu zero – token w tym kroku „nic nie widzi”.")
     if abs(value - p) < 1e-4:
         return Feedback(False, f"to szansa wyzerowania jednej wagi; wiersz ma ich {widoczne} i wszystkie muszą zniknąć naraz.")
     if abs(value - widoczne * p) < 1e-4 or abs(value - (1 - p) ** widoczne) < 1e-4:

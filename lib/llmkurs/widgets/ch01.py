@@ -18,6 +18,7 @@ import html
 
 from llmkurs.draw import TOKEN_COLORS, tokens_html
 from llmkurs.errors import KursError, require
+from llmkurs.polish import decimal_pl
 from llmkurs.tokenizer import (
     BPETokenizer,
     n_tokens,
@@ -164,7 +165,7 @@ def render_tokenizers(zdanie: str = DEFAULT_SENTENCE, tokenizers: dict | None = 
             ids, pieces = ids[:MAX_SHOWN_TOKENS], pieces[:MAX_SHOWN_TOKENS]
             cut = f", w kolorze pierwsze {MAX_SHOWN_TOKENS}"
         ratio = len(zdanie) / n_total
-        title = f"{label}: {n_tokens(n_total)} ({ratio:.2f} znaku na token{cut})"
+        title = f"{label}: {n_tokens(n_total)} ({decimal_pl(ratio, 2)} znaku na token{cut})"
         out.append(tokens_html(pieces, ids, title=title))
     return out
 

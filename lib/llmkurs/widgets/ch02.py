@@ -19,6 +19,7 @@ from llmkurs.draw import Drawing, bars_html, heatmap_svg, row_html, tokens_html
 from llmkurs.embeddings import nearest_neighbors, token_label
 from llmkurs.errors import KursTypeError, require, require_type
 from llmkurs.explore import bar_figure
+from llmkurs.polish import decimal_pl
 from llmkurs.widgets.common import Note, int_slider, interactive, shorten, text_box
 
 #: Najwięcej tokenów, dla których rysujemy sąsiadów (dłuższy tekst: pierwsze tokeny i notka).
@@ -71,7 +72,7 @@ def neighbors_figure(weights, tokenizer, ids, k: int = 5, candidates=None, title
         ax.set_xlim(min(0.0, min(sims) - 0.05), 1.0)
         ax.axvline(0, color="#9ca3af", lw=0.8)
         for yy, s in zip(y, sims):
-            ax.text(max(s, 0) + 0.01, yy, f"{s:.2f}", va="center", fontsize=8)
+            ax.text(max(s, 0) + 0.01, yy, decimal_pl(s, 2), va="center", fontsize=8)
         ax.set_title(f"sąsiedzi „{token_label(tokenizer, int(tid))}”", fontsize=10)
         ax.set_xlabel("podobieństwo kosinusowe")
     if title:

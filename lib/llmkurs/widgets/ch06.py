@@ -26,6 +26,7 @@ from llmkurs.attention import causal_mask
 from llmkurs.draw import Drawing, heatmap_svg
 from llmkurs.errors import require
 from llmkurs.explore import explorable, heatmap_figure
+from llmkurs.polish import decimal_pl
 from llmkurs.widgets.common import Note, int_slider, interactive, shorten, text_box
 
 #: Najwięcej tokenów pokazywanych na mapie ciepła (dłuższe zdania skracamy z notką).
@@ -113,7 +114,7 @@ def finish(fig) -> None:
 def visible_html(labels, weights: torch.Tensor, pozycja: int) -> str:
     """HTML: które tokeny widzi pozycja ``pozycja`` (liczona od 1) i z jakimi wagami."""
     i = pozycja - 1
-    seen = ", ".join(f"„{html.escape(_label(labels[j]))}” ({float(weights[i, j]):.2f})" for j in range(i + 1))
+    seen = ", ".join(f"„{html.escape(_label(labels[j]))}” ({decimal_pl(float(weights[i, j]), 2)})" for j in range(i + 1))
     hidden = labels[i + 1:]
     hidden_txt = ", ".join(f"„{html.escape(_label(t))}”" for t in hidden) if hidden else "nic – to ostatni token"
     return (

@@ -27,7 +27,7 @@ from llmkurs.attention import causal_mask
 from llmkurs.draw import Drawing, heatmap_svg, row_html
 from llmkurs.errors import require
 from llmkurs.explore import explorable
-from llmkurs.polish import plural_pl
+from llmkurs.polish import decimal_pl, plural_pl
 from llmkurs.widgets.ch06 import (
     axis_labels,
     masked,
@@ -214,7 +214,7 @@ def speed_figure(times: dict, title: str):
     colors = plt.get_cmap("viridis")(np.linspace(0.15, 0.75, len(names)))
     bars = ax.bar(names, ms, color=colors)
     for bar, value in zip(bars, ms):
-        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), f"{value:.1f} ms", ha="center", va="bottom")
+        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), f"{decimal_pl(value, 1)} ms", ha="center", va="bottom")
     ax.set_ylabel("czas jednego przebiegu [ms]")
     ax.set_title(title)
     ax.set_ylim(0, max(ms) * 1.18)

@@ -21,6 +21,7 @@ import torch
 
 from llmkurs.draw import Drawing, bars_html, heatmap_svg, row_html
 from llmkurs.errors import require, require_type
+from llmkurs.polish import decimal_pl
 from llmkurs.widgets.common import (
     HtmlText,
     Note,
@@ -94,7 +95,7 @@ def probability_bars(probs, labels, *, title: str | None = None, ax=None, highli
     top = max(float(probs.max()) if len(probs) else 1.0, 1e-9)
     ax.set_xlim(0, min(1.0, top * 1.25) if top < 0.8 else 1.05)
     for i, p in enumerate(probs):
-        ax.text(p + top * 0.01, i, f"{p:.3f}", va="center", fontsize=9)
+        ax.text(p + top * 0.01, i, decimal_pl(p, 3), va="center", fontsize=9)
     ax.set_xlabel("prawdopodobieństwo")
     if title:
         ax.set_title(title)
