@@ -36,7 +36,8 @@ BASE = {"context_length": 128, "emb_dim": 256, "n_heads": 8, "n_layers": 4, "dro
         "qkv_bias": False, "tie_weights": True, "steps": 800, "batch_size": 32, "lr": 2e-3,
         "min_lr_ratio": 0.1, "warmup": 40, "weight_decay": 0.1, "eval_every": 100}
 
-#: (nazwa, liczba kroków, zmienione pola) – w tej kolejności je uruchomiono.
+#: (nazwa, liczba kroków, zmienione pola) – w tej kolejności je uruchomiono. Próbę C (lr 8e-3)
+#: przerwano przed pierwszym pomiarem, gdy B pokazała, że już 4e-3 jest gorsze od 2e-3.
 TRIALS = [
     ("A", 200, {"drop_rate": 0.0, "warmup": 20, "eval_every": 100}),
     ("B", 200, {"drop_rate": 0.0, "warmup": 20, "eval_every": 100, "lr": 4e-3}),

@@ -10,10 +10,11 @@ Przepis siedzi w :data:`RECIPE`. Wybrały go próbne treningi ``scripts/recipe_s
 niższą stratę odłożoną niż 16 i 32, a współczynnik uczenia 4e-3 – wyższą niż 2e-3. Dropout 0,1
 kosztował w krótkiej próbie mało straty, ale ok. 25 % czasu kroku; zostaje, bo pełny trening widzi
 każdy token treningowy ponad 20 razy i bez regularyzacji groziłoby mu przeuczenie (niesprawdzone
-w próbach). Liczbę kroków dobrano tak, żeby trening zmieścił się w 45 minutach na 2 rdzeniach. Trening jest deterministyczny: ziarno 123 (wagi,
-losowanie okien, dropout), stała liczba wątków (2), deterministyczne algorytmy PyTorcha, liczba
-kroków ustalona z góry (nie czas). Współczynnik uczenia: rozgrzewka liniowa, potem spadek
-kosinusowy do 10 %.
+w próbach). Liczbę kroków dobrano tak, żeby trening zmieścił się w 45 minutach na 2 rdzeniach.
+
+Trening jest deterministyczny: ziarno 123 (wagi, losowanie okien, dropout), stała liczba wątków
+(2), deterministyczne algorytmy PyTorcha, liczba kroków ustalona z góry (nie czas).
+Współczynnik uczenia: rozgrzewka liniowa, potem spadek kosinusowy do 10 %.
 
 Zapisuje: ``config.json`` (``GPTConfig``), ``model.safetensors`` (same tensory, bez pickle)
 i ``training_log.json`` (strata w każdym kroku, strata odłożona co ``eval_every`` kroków,
@@ -21,7 +22,7 @@ odciski palców wejść: korpus, tokenizator, przepis – ``--check`` porównuje
 
 Użycie::
 
-    python scripts/train_mini_gpt.py                 # pełny trening (ok. 42 minut na 2 rdzeniach)
+    python scripts/train_mini_gpt.py                 # pełny trening (ok. 40 minut na 2 rdzeniach)
     python scripts/train_mini_gpt.py --check         # czy zapisany model pasuje do korpusu i tokenizatora
     python scripts/train_mini_gpt.py --steps 200 --out /tmp/m --set emb_dim=128   # próba
 """
@@ -121,7 +122,7 @@ def fused_kernels():
     """Na czas treningu LayerNorm i GELU kursu liczą się połączonymi funkcjami PyTorcha.
 
     Wzory są te same (``F.layer_norm`` z wariancją obciążoną, ``F.gelu(approximate="tanh")``),
-    różnice są na poziomie zaokrągleń float32, a krok jest o kilka procent szybszy: klasy kursu
+    różnice są na poziomie zaokrągleń float32, a krok jest o ok. 10 % szybszy: klasy kursu
     liczą wzór krok po kroku, jak w rozdziale 9. Po treningu wszystko wraca do klas kursu.
     """
     saved = LayerNorm.forward, GELU.forward

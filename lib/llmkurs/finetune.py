@@ -25,6 +25,7 @@ import torch
 import torch.nn.functional as F
 
 from llmkurs.errors import KursError, require, require_type
+from llmkurs.model import text_loss
 from llmkurs.polish import decimal_pl
 
 
@@ -46,13 +47,6 @@ def split_text(text: str, heldout_share: float = 0.1) -> tuple[str, str]:
 def default_device() -> str:
     """``"cuda"``, jeśli PyTorch widzi kartę graficzną, w przeciwnym razie ``"cpu"``."""
     return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def _loss(model, ids: torch.Tensor, context_length: int, device) -> float:  # noqa: ARG001 – urządzenie bierze text_loss z modelu
-    """Średnia strata (nat na token) na ``ids`` w kolejnych, nienachodzących oknach (:func:`llmkurs.model.text_loss`)."""
-    from llmkurs.model import text_loss
-
-    return text_loss(model, ids, context_length)
 
 
 def continue_training(model, tokenizer, text: str, steps: int = 200, *, batch_size: int = 16,
@@ -92,7 +86,7 @@ def continue_training(model, tokenizer, text: str, steps: int = 200, *, batch_si
     start_time = time.perf_counter()
     model.to(device)
     try:
-        before = _loss(model, heldout_ids, ctx, device)
+        before = text_loss(model, heldout_ids, ctx)
         gen = torch.Generator().manual_seed(seed)
         torch.manual_seed(seed)
         decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "emb" not in n]
@@ -118,7 +112,7 @@ def continue_training(model, tokenizer, text: str, steps: int = 200, *, batch_si
             done += 1
             if log is not None and (done % every == 0 or done == steps):
                 log(f"krok {done}/{steps}: strata treningowa {decimal_pl(loss.item(), 3)}")
-        after = _loss(model, heldout_ids, ctx, device)
+        after = text_loss(model, heldout_ids, ctx)
     finally:
         model.to("cpu")
         model.eval()

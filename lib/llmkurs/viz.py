@@ -18,7 +18,6 @@ from llmkurs.draw import TOKEN_COLORS as TOKEN_COLORS  # te same kolory tokenów
 CMAP = "viridis"
 
 
-
 def _to_numpy(matrix) -> np.ndarray:
     if hasattr(matrix, "detach"):
         matrix = matrix.detach().cpu().numpy()
